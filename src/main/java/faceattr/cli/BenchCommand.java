@@ -1,0 +1,125 @@
+package faceattr.cli;
+
+import faceattr.align.ImageOps;
+import faceattr.core.FaceAttrException;
+import faceattr.core.RgbImage;
+import faceattr.detect.DetectorSettings;
+import faceattr.detect.RfemtcDetector;
+import faceattr.engine.Engines;
+import faceattr.io.ImageFiles;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * {@code faceattr bench [--images DIR] [--repeat N] [--threads T] [--min-face PX]}: times each
+ * stage after a warm-up, median of {@code --repeat} runs per image, decoding excluded. Prints
+ * per-image lines, then one {@code BENCH <stage> ...} line per stage (docs/contracts.md).
+ */
+final class BenchCommand {
+    static final String USAGE = "faceattr bench [--images DIR] [--repeat N] [--threads T] [--min-face PX] [--rfe]";
+
+    private BenchCommand() {
+    }
+
+    static int run(List<String> argv, PrintStream out, PrintStream err) throws Args.UsageException {
+        Args a = new Args(argv, Set.of("images", "repeat", "threads", "min-face", "batch", "max-side"),
+                Set.of("rfe"));
+        int repeat = a.integer("repeat", 5);
+        int threads = a.integer("threads", Runtime.getRuntime().availableProcessors());
+        if (repeat < 1 || threads < 1) {
+            throw new Args.UsageException("--repeat and --threads must be at least 1");
+        }
+        Path dir = Path.of(a.string("images", Main.home().resolve("sample-data").toString()));
+        DetectorSettings settings = DetectCommand.settings(a);
+        try {
+            Engines.setThreads(threads);
+            List<Path> files = ImageFiles.listImages(dir, w -> err.println("warning: " + w));
+            List<RgbImage> images = new ArrayList<>();
+            List<String> names = new ArrayList<>();
+            for (Path f : files) {
+                images.add(ImageFiles.read(f));
+                names.add(f.getFileName().toString());
+            }
+            try (RfemtcDetector detector = RfemtcDetector.create(settings)) {
+                out.printf(Locale.ROOT, "engine %s threads=%d allocator=%s%n", Engines.info().get("engine_version"),
+                        threads, Main.allocator());
+                if (a.string("images", null) == null) {
+                    RgbImage big = syntheticPhoto(images);
+                    measure(detector, List.of(big), List.of("synthetic-1920x1280"), repeat, threads, out,
+                            "set=synthetic-1920x1280");
+                }
+                measure(detector, images, names, repeat, threads, out, "set=" + dir.getFileName());
+            }
+        } catch (FaceAttrException e) {
+            err.println("error: " + e.getMessage());
+            return 1;
+        }
+        return 0;
+    }
+
+    private static void measure(RfemtcDetector detector, List<RgbImage> images, List<String> names, int repeat,
+            int threads, PrintStream out, String tag) {
+        for (RgbImage img : images) {
+            detector.detect(img); // warm-up: JIT, allocator, oneDNN kernels
+        }
+        double totalMs = 0;
+        double totalMpix = 0;
+        int faces = 0;
+        for (int i = 0; i < images.size(); i++) {
+            RgbImage img = images.get(i);
+            double[] t = new double[repeat];
+            int n = 0;
+            for (int r = 0; r < repeat; r++) {
+                long t0 = System.nanoTime();
+                n = detector.detect(img).size();
+                t[r] = (System.nanoTime() - t0) / 1e6;
+            }
+            Arrays.sort(t);
+            double median = t[repeat / 2];
+            double mpix = img.width() * (double) img.height() / 1e6;
+            out.printf(Locale.ROOT, "image %s %dx%d faces=%d ms=%.1f ms_per_mpix=%.1f min_ms=%.1f max_ms=%.1f%n",
+                    names.get(i), img.width(), img.height(), n, median, median / mpix, t[0], t[repeat - 1]);
+            totalMs += median;
+            totalMpix += mpix;
+            faces += n;
+        }
+        out.printf(Locale.ROOT, "BENCH detect images=%d faces=%d ms_per_image=%.1f faces_per_s=%.2f threads=%d "
+                + "ms_per_mpix=%.1f %s%n", images.size(), faces, totalMs / images.size(), faces / (totalMs / 1000),
+                threads, totalMs / totalMpix, tag);
+    }
+
+    /**
+     * A 1920x1280 test photo built from the sample images: a grey canvas with the first sample
+     * pasted at three sizes, so the benchmark has a realistic size and several faces without
+     * shipping photos of people.
+     */
+    static RgbImage syntheticPhoto(List<RgbImage> samples) {
+        int w = 1920;
+        int h = 1280;
+        byte[] px = new byte[w * h * 3];
+        Arrays.fill(px, (byte) 110);
+        RgbImage canvas = new RgbImage(w, h, px);
+        if (samples.isEmpty()) {
+            return canvas;
+        }
+        RgbImage s = samples.get(0);
+        paste(canvas, ImageOps.resize(s, 900, 900 * s.height() / s.width()), 40, 60);
+        paste(canvas, ImageOps.resize(s, 520, 520 * s.height() / s.width()), 1000, 80);
+        paste(canvas, ImageOps.resize(s, 300, 300 * s.height() / s.width()), 1560, 820);
+        return canvas;
+    }
+
+    private static void paste(RgbImage canvas, RgbImage img, int x0, int y0) {
+        byte[] dst = canvas.pixels();
+        byte[] src = img.pixels();
+        for (int y = 0; y < img.height() && y0 + y < canvas.height(); y++) {
+            int n = Math.min(img.width(), canvas.width() - x0);
+            System.arraycopy(src, y * img.width() * 3, dst, ((y0 + y) * canvas.width() + x0) * 3, n * 3);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package faceattr.cli;
+
+import faceattr.engine.Engines;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The {@code faceattr} command line. Exit codes: 0 ok, 1 some inputs failed (listed on stderr,
+ * the rest processed), 2 usage error.
+ */
+public final class Main {
+    private static final String USAGE = String.join("\n", "usage:",
+            "  " + DetectCommand.USAGE,
+            "  " + BenchCommand.USAGE,
+            "  " + InfoCommand.USAGE,
+            "(analyze, train, eval and export are not available in this version)");
+
+    private Main() {
+    }
+
+    /** Entry point. */
+    public static void main(String[] args) {
+        System.exit(run(Arrays.asList(args), System.out, System.err));
+    }
+
+    /**
+     * Runs one command; used by {@link #main} and by tests.
+     *
+     * @return the exit code
+     */
+    public static int run(List<String> args, PrintStream out, PrintStream err) {
+        Engines.configureOffline();
+        if (args.isEmpty() || args.get(0).equals("-h") || args.get(0).equals("--help")) {
+            (args.isEmpty() ? err : out).println(USAGE);
+            return args.isEmpty() ? 2 : 0;
+        }
+        List<String> rest = args.subList(1, args.size());
+        try {
+            return switch (args.get(0)) {
+                case "detect" -> DetectCommand.run(rest, out, err);
+                case "bench" -> BenchCommand.run(rest, out, err);
+                case "info" -> InfoCommand.run(rest, out, err);
+                case "--version" -> {
+                    out.println("faceattr " + version());
+                    yield 0;
+                }
+                default -> throw new Args.UsageException("unknown command '" + args.get(0) + "'");
+            };
+        } catch (Args.UsageException e) {
+            err.println("error: " + e.getMessage());
+            err.println(USAGE);
+            return 2;
+        }
+    }
+
+    /** @return the version from the jar manifest, or "dev" */
+    static String version() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    /** @return the installation folder (set by the launcher), or the working directory */
+    static Path home() {
+        return Path.of(System.getProperty("faceattr.home", "."));
+    }
+
+    /** @return the native allocator the launcher preloaded, for benchmark reports */
+    static String allocator() {
+        String pre = System.getenv("LD_PRELOAD");
+        return pre != null && pre.contains("jemalloc") ? "jemalloc" : "glibc";
+    }
+}

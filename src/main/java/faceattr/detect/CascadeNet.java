@@ -1,0 +1,308 @@
+package faceattr.detect;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import faceattr.core.FaceAttrException;
+import faceattr.io.tflite.TfliteModel;
+import faceattr.io.tflite.TfliteOperator;
+import faceattr.io.tflite.TfliteTensor;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One stage of the MTCNN cascade (P-Net, R-Net or O-Net) as DJL blocks, with an optional
+ * receptive-field enhancement block on its last feature map.
+ *
+ * <p>Input: (N, 3, H, W) in image orientation, RGB, {@code (v - 127.5) / 128}. The pretrained
+ * Caffe weights were trained on transposed images; instead of transposing every input, the
+ * kernels are transposed (kh, kw swapped) and the fully connected weights permuted once when
+ * loading, which is exactly equivalent.
+ *
+ * <p>Outputs: P-Net: face probability map (N, H', W') and box regression (N, 4, H', W');
+ * R-Net: probability (N) and regression (N, 4); O-Net: also landmarks (N, 10) as fractions of
+ * the box, 5 x values then 5 y values. Regression channels are (dx1, dy1, dx2, dy2) as fractions
+ * of the box width and height.
+ */
+final class CascadeNet extends AbstractBlock {
+
+    /** The three stages. */
+    enum Stage {
+        PNET(12, new int[][] {{3, 10, 2, 2, 1}, {3, 16, 0, 0, 0}, {3, 32, 0, 0, 0}}, 0, 0),
+        RNET(24, new int[][] {{3, 28, 3, 2, 1}, {3, 48, 3, 2, 0}, {2, 64, 0, 0, 0}}, 128, 3 * 3),
+        ONET(48, new int[][] {{3, 32, 3, 2, 1}, {3, 64, 3, 2, 0}, {3, 64, 2, 2, 1}, {2, 128, 0, 0, 0}}, 256, 3 * 3);
+
+        /** The input side in pixels (P-Net's window). */
+        final int size;
+        /** Per conv: kernel, filters, pool kernel (0 = none), pool stride, pool SAME (1) or VALID (0). */
+        final int[][] convs;
+        /** Width of the fully connected layer (0 for the fully convolutional P-Net). */
+        final int fc;
+        /** Spatial positions feeding the fully connected layer. */
+        final int fcPositions;
+
+        Stage(int size, int[][] convs, int fc, int fcPositions) {
+            this.size = size;
+            this.convs = convs;
+            this.fc = fc;
+            this.fcPositions = fcPositions;
+        }
+    }
+
+    private final Stage stage;
+    private final List<Conv2d> convs = new ArrayList<>();
+    private final List<ChannelPrelu> prelus = new ArrayList<>();
+    private final List<SamePool> pools = new ArrayList<>();
+    private final RfbBlock rfb;
+    private final Linear fc;
+    private final ChannelPrelu fcPrelu;
+    private final List<Block> heads = new ArrayList<>();
+
+    CascadeNet(Stage stage, boolean rfe) {
+        super((byte) 1);
+        this.stage = stage;
+        int i = 0;
+        int channels = 3;
+        for (int[] c : stage.convs) {
+            i++;
+            convs.add(addChildBlock("conv" + i, Conv2d.builder().setKernelShape(new Shape(c[0], c[0]))
+                    .setFilters(c[1]).build()));
+            prelus.add(addChildBlock("prelu" + i, new ChannelPrelu(c[1])));
+            pools.add(c[2] == 0 ? null : addChildBlock("pool" + i, new SamePool(c[2], c[3], c[4] == 1)));
+            channels = c[1];
+        }
+        rfb = rfe ? addChildBlock("rfe", new RfbBlock(channels)) : null;
+        int[] headSizes = stage == Stage.ONET ? new int[] {2, 4, 10} : new int[] {2, 4};
+        if (stage == Stage.PNET) {
+            fc = null;
+            fcPrelu = null;
+            for (int h : headSizes) {
+                heads.add(addChildBlock("head" + h, Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(h)
+                        .build()));
+            }
+        } else {
+            fc = addChildBlock("fc", Linear.builder().setUnits(stage.fc).build());
+            fcPrelu = addChildBlock("fcprelu", new ChannelPrelu(stage.fc));
+            for (int h : headSizes) {
+                heads.add(addChildBlock("head" + h, Linear.builder().setUnits(h).build()));
+            }
+        }
+    }
+
+    Stage stage() {
+        return stage;
+    }
+
+    /** @return the receptive-field block, or null when RFE is off */
+    RfbBlock rfb() {
+        return rfb;
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> p) {
+        NDArray x = inputs.singletonOrThrow();
+        for (int i = 0; i < convs.size(); i++) {
+            x = convs.get(i).forward(ps, new NDList(x), training).singletonOrThrow();
+            x = prelus.get(i).forward(ps, new NDList(x), training).singletonOrThrow();
+            if (pools.get(i) != null) {
+                x = pools.get(i).forward(ps, new NDList(x), training).singletonOrThrow();
+            }
+        }
+        if (rfb != null) {
+            x = rfb.forward(ps, new NDList(x), training).singletonOrThrow();
+        }
+        NDList out = new NDList();
+        if (stage == Stage.PNET) {
+            NDArray logits = heads.get(0).forward(ps, new NDList(x), training).singletonOrThrow();
+            out.add(logits.softmax(1).get(":, 1"));
+            out.add(heads.get(1).forward(ps, new NDList(x), training).singletonOrThrow());
+            return out;
+        }
+        x = x.reshape(x.getShape().get(0), -1);
+        x = fc.forward(ps, new NDList(x), training).singletonOrThrow();
+        x = fcPrelu.forward(ps, new NDList(x), training).singletonOrThrow();
+        NDArray logits = heads.get(0).forward(ps, new NDList(x), training).singletonOrThrow();
+        out.add(logits.softmax(1).get(":, 1"));
+        for (int i = 1; i < heads.size(); i++) {
+            out.add(heads.get(i).forward(ps, new NDList(x), training).singletonOrThrow());
+        }
+        return out;
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape s = inputShapes[0];
+        long n = s.get(0);
+        if (stage == Stage.PNET) {
+            long h = s.get(2);
+            long w = s.get(3);
+            for (int[] c : stage.convs) {
+                h = h - c[0] + 1;
+                w = w - c[0] + 1;
+                if (c[2] > 0) {
+                    h = c[4] == 1 ? (h + c[3] - 1) / c[3] : (h - c[2]) / c[3] + 1;
+                    w = c[4] == 1 ? (w + c[3] - 1) / c[3] : (w - c[2]) / c[3] + 1;
+                }
+            }
+            return new Shape[] {new Shape(n, h, w), new Shape(n, 4, h, w)};
+        }
+        return stage == Stage.ONET ? new Shape[] {new Shape(n), new Shape(n, 4), new Shape(n, 10)}
+                : new Shape[] {new Shape(n), new Shape(n, 4)};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        Shape s = inputShapes[0];
+        for (int i = 0; i < convs.size(); i++) {
+            convs.get(i).initialize(manager, dataType, s);
+            s = convs.get(i).getOutputShapes(new Shape[] {s})[0];
+            prelus.get(i).initialize(manager, dataType, s);
+            if (pools.get(i) != null) {
+                s = pools.get(i).getOutputShapes(new Shape[] {s})[0];
+            }
+        }
+        if (rfb != null) {
+            rfb.initialize(manager, dataType, s);
+            rfb.zeroProjection();
+        }
+        if (stage == Stage.PNET) {
+            for (Block h : heads) {
+                h.initialize(manager, dataType, s);
+            }
+            return;
+        }
+        Shape flat = new Shape(s.get(0), s.get(1) * s.get(2) * s.get(3));
+        fc.initialize(manager, dataType, flat);
+        Shape hidden = new Shape(s.get(0), stage.fc);
+        fcPrelu.initialize(manager, dataType, hidden);
+        for (Block h : heads) {
+            h.initialize(manager, dataType, hidden);
+        }
+    }
+
+    /**
+     * Copies the pretrained weights of one TFLite stage into this (initialised) net. Layers are
+     * matched by their order in the graph (convolutions, PReLU slopes, fully connected), which is
+     * robust to the converter's naming; every shape is checked.
+     */
+    void loadTflite(TfliteModel m) throws FaceAttrException {
+        List<TfliteTensor[]> convW = new ArrayList<>();
+        List<TfliteTensor[]> fcW = new ArrayList<>();
+        List<TfliteTensor> alphas = new ArrayList<>();
+        for (TfliteOperator op : m.operators()) {
+            switch (op.op()) {
+                case "CONV_2D" -> convW.add(new TfliteTensor[] {m.tensors().get(op.inputs()[1]),
+                    m.tensors().get(op.inputs()[2])});
+                case "FULLY_CONNECTED" -> fcW.add(new TfliteTensor[] {m.tensors().get(op.inputs()[1]),
+                    m.tensors().get(op.inputs()[2])});
+                case "MUL" -> {
+                    for (int in : op.inputs()) {
+                        TfliteTensor t = m.tensors().get(in);
+                        if (t.data() != null) {
+                            alphas.add(t);
+                        }
+                    }
+                }
+                default -> {
+                    // Activations, pools and the softmax have no weights.
+                }
+            }
+        }
+        int expectConv = convs.size() + (stage == Stage.PNET ? heads.size() : 0);
+        int expectFc = stage == Stage.PNET ? 0 : 1 + heads.size();
+        int expectPrelu = prelus.size() + (stage == Stage.PNET ? 0 : 1);
+        if (convW.size() != expectConv || fcW.size() != expectFc || alphas.size() != expectPrelu) {
+            throw new FaceAttrException(null, m.source() + ": expected " + stage + " with " + expectConv
+                    + " convolutions, " + expectFc + " fully connected layers and " + expectPrelu
+                    + " PReLUs, found " + convW.size() + ", " + fcW.size() + ", " + alphas.size()
+                    + "; it is not the expected MTCNN file: reinstall the plugin", null);
+        }
+        for (int i = 0; i < convs.size(); i++) {
+            setConv(convs.get(i), convW.get(i), m);
+            set(prelus.get(i).getParameters().get("alpha"), alphas.get(i).data(), m, alphas.get(i));
+        }
+        if (stage == Stage.PNET) {
+            for (int i = 0; i < heads.size(); i++) {
+                setConv((Conv2d) heads.get(i), convW.get(convs.size() + i), m);
+            }
+            return;
+        }
+        int c = stage.convs[stage.convs.length - 1][1];
+        int side = (int) Math.round(Math.sqrt(stage.fcPositions));
+        setLinear(fc, fcW.get(0), m, c, side);
+        set(fcPrelu.getParameters().get("alpha"), alphas.get(prelus.size()).data(), m, alphas.get(prelus.size()));
+        for (int i = 0; i < heads.size(); i++) {
+            setLinear((Linear) heads.get(i), fcW.get(1 + i), m, 0, 0);
+        }
+    }
+
+    private static void setConv(Conv2d conv, TfliteTensor[] wb, TfliteModel m) throws FaceAttrException {
+        int[] s = wb[0].shape(); // [O, kh, kw, I] in the transposed frame
+        int o = s[0];
+        int kh = s[1];
+        int kw = s[2];
+        int in = s[3];
+        float[] src = wb[0].data();
+        float[] dst = new float[src.length];
+        // ours[o][i][y][x] = tf[o][x][y][i]: TF's kh runs along image x.
+        for (int a = 0; a < o; a++) {
+            for (int i = 0; i < in; i++) {
+                for (int y = 0; y < kw; y++) {
+                    for (int x = 0; x < kh; x++) {
+                        dst[((a * in + i) * kw + y) * kh + x] = src[((a * kh + x) * kw + y) * in + i];
+                    }
+                }
+            }
+        }
+        set(conv.getParameters().get("weight"), dst, m, wb[0]);
+        set(conv.getParameters().get("bias"), wb[1].data(), m, wb[1]);
+    }
+
+    /**
+     * @param channels channels of the feature map feeding the layer (0: plain vector input)
+     * @param side its spatial side (square maps)
+     */
+    private static void setLinear(Linear lin, TfliteTensor[] wb, TfliteModel m, int channels, int side)
+            throws FaceAttrException {
+        float[] src = wb[0].data();
+        float[] dst = src;
+        if (channels > 0) {
+            int out = wb[0].shape()[0];
+            int in = wb[0].shape()[1];
+            dst = new float[src.length];
+            // TF flattens NHWC of the transposed frame: index (x * side + y) * C + c.
+            // Ours flattens NCHW of the image frame:    index c * side * side + y * side + x.
+            for (int a = 0; a < out; a++) {
+                for (int c = 0; c < channels; c++) {
+                    for (int y = 0; y < side; y++) {
+                        for (int x = 0; x < side; x++) {
+                            dst[a * in + (c * side + y) * side + x] = src[a * in + (x * side + y) * channels + c];
+                        }
+                    }
+                }
+            }
+        }
+        set(lin.getParameters().get("weight"), dst, m, wb[0]);
+        set(lin.getParameters().get("bias"), wb[1].data(), m, wb[1]);
+    }
+
+    private static void set(Parameter p, float[] data, TfliteModel m, TfliteTensor t) throws FaceAttrException {
+        NDArray arr = p.getArray();
+        if (data == null || arr.size() != data.length) {
+            throw new FaceAttrException(null, m.source() + ": tensor " + t.name() + " has "
+                    + (data == null ? 0 : data.length) + " values, layer " + p.getName() + " needs " + arr.size()
+                    + "; it is not the expected MTCNN file: reinstall the plugin", null);
+        }
+        arr.set(FloatBuffer.wrap(data));
+    }
+}

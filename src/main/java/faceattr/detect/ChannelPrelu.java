@@ -1,0 +1,50 @@
+package faceattr.detect;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/**
+ * PReLU with one slope per channel (axis 1), as in MTCNN: {@code max(x, 0) + alpha * min(x, 0)}.
+ * Works on (N, C) and (N, C, H, W) inputs.
+ */
+final class ChannelPrelu extends AbstractBlock {
+    private final int channels;
+    private final Parameter alpha;
+
+    ChannelPrelu(int channels) {
+        super((byte) 1);
+        this.channels = channels;
+        alpha = addParameter(Parameter.builder().setName("alpha").setType(Parameter.Type.GAMMA)
+                .optShape(new Shape(channels)).build());
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> p) {
+        NDArray x = inputs.singletonOrThrow();
+        NDArray a = ps.getValue(alpha, x.getDevice(), training);
+        Shape s = x.getShape();
+        long[] bshape = new long[s.dimension()];
+        java.util.Arrays.fill(bshape, 1);
+        bshape[1] = channels;
+        // max(x, 0) + alpha * min(x, 0), with in-place ops to halve the allocations.
+        NDArray neg = x.minimum(0f);
+        neg.muli(a.reshape(new Shape(bshape)));
+        return new NDList(x.maximum(0f).addi(neg));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return inputShapes;
+    }
+
+    @Override
+    protected void initializeChildBlocks(ai.djl.ndarray.NDManager manager, DataType dataType, Shape... inputShapes) {
+        // No children.
+    }
+}

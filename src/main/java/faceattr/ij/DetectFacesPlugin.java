@@ -1,0 +1,266 @@
+package faceattr.ij;
+
+import faceattr.core.CancelledException;
+import faceattr.core.FaceAttrException;
+import faceattr.core.RgbImage;
+import faceattr.detect.DetectedFace;
+import faceattr.detect.DetectorSettings;
+import faceattr.detect.FaceDetector;
+import faceattr.detect.RfemtcDetector;
+import ij.IJ;
+import ij.ImagePlus;
+import ij.Macro;
+import ij.Prefs;
+import ij.WindowManager;
+import ij.gui.GenericDialog;
+import ij.measure.ResultsTable;
+import ij.plugin.PlugIn;
+import ij.plugin.filter.Analyzer;
+import ij.plugin.frame.RoiManager;
+import java.awt.GraphicsEnvironment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Plugins &gt; Face Attributes &gt; Detect Faces: finds the faces of the current image and publishes
+ * them to the ROI Manager ({@link FaceRois}), the Results table ({@link FaceTable}) and the image
+ * overlay ({@link FaceOverlay}).
+ *
+ * <p>Macro keys (public API, docs/contracts.md): {@value #KEY_MIN_FACE} (smallest face side in pixels,
+ * default 20), {@value #KEY_THRESHOLD} (O-Net face probability, default 0.7), {@value #KEY_ADD} (keep
+ * the face ROIs and rows of earlier runs on this image) and, on stacks, {@value #KEY_SLICES}
+ * ({@value #SLICES_ALL} or {@value #SLICES_CURRENT}, default all). Example:
+ * {@code run("Detect Faces", "min_face=20 threshold=0.7 add slices=all");}
+ *
+ * <p>In a batch-mode macro the ROIs go to the macro's hidden ROI Manager, where
+ * {@code roiManager("count")} sees them. Esc stops between pyramid scales and stages; the faces of
+ * the planes finished before are kept.
+ */
+public final class DetectFacesPlugin implements PlugIn {
+    /** The menu command. */
+    public static final String COMMAND = "Detect Faces";
+    /** Macro key: smallest face, pixels. */
+    public static final String KEY_MIN_FACE = "min_face";
+    /** Macro key: O-Net threshold. */
+    public static final String KEY_THRESHOLD = "threshold";
+    /** Macro key (checkbox): keep the ROIs and rows of earlier runs on this image. */
+    public static final String KEY_ADD = "add";
+    /** Macro key (stacks only): which planes to search. */
+    public static final String KEY_SLICES = "slices";
+    /** {@value #KEY_SLICES} value: every z/t plane. */
+    public static final String SLICES_ALL = "all";
+    /** {@value #KEY_SLICES} value: the plane on display. */
+    public static final String SLICES_CURRENT = "current";
+
+    private static final String PREFS = "faceattr.detect.";
+
+    /**
+     * The options of one run.
+     *
+     * @param minFace smallest face side, pixels
+     * @param threshold O-Net face probability
+     * @param add keep earlier results for the image
+     * @param allPlanes search every z/t plane rather than the current one
+     */
+    public record Options(double minFace, double threshold, boolean add, boolean allPlanes) {
+        /** The defaults: 20 px, 0.7, replace, all planes. */
+        public static final Options DEFAULT = new Options(DetectorSettings.DEFAULT.minFace(),
+                DetectorSettings.DEFAULT.onetThreshold(), false, true);
+
+        /** @return the detector settings for these options @throws IllegalArgumentException when out of range */
+        public DetectorSettings settings() {
+            return DetectorSettings.builder().optMinFace(minFace).optThreshold(threshold).build();
+        }
+    }
+
+    /**
+     * What a run found.
+     *
+     * @param faces the faces of the planes searched
+     * @param cancelled whether Esc stopped the run (then {@code faces} holds the planes finished)
+     * @param planesRequested the number of planes that were to be searched
+     */
+    public record Result(ImageFaces faces, boolean cancelled, int planesRequested) {
+    }
+
+    @Override
+    public void run(String arg) {
+        ImagePlus imp = WindowManager.getCurrentImage();
+        if (imp == null) {
+            IJ.noImage();
+            return;
+        }
+        Options options = showDialog(imp);
+        if (options == null) {
+            return;
+        }
+        DetectorSettings settings;
+        try {
+            settings = options.settings();
+        } catch (IllegalArgumentException e) {
+            IJ.error(COMMAND, e.getMessage());
+            return;
+        }
+        IjProgress progress = new IjProgress(COMMAND);
+        long t0 = System.nanoTime();
+        Result result;
+        try {
+            result = detect(imp, settings, options.allPlanes(), progress);
+        } catch (FaceAttrException e) {
+            IJ.showProgress(1.0);
+            IJ.showStatus("");
+            IJ.error(COMMAND, e.getMessage());
+            return;
+        }
+        if (!(result.cancelled() && result.faces().planes().isEmpty())) {
+            present(imp, result.faces(), options.add()); // nothing finished: earlier results stay as they were
+        }
+        progress.done(summary(result, (System.nanoTime() - t0) / 1e9));
+    }
+
+    /**
+     * Computes: detects the faces of the image's planes with one detector, created here and closed
+     * before returning. Publishes nothing. Usable from scripts.
+     *
+     * @param imp the image
+     * @param settings the detector settings
+     * @param allPlanes every z/t plane, or only the one on display
+     * @param progress progress and cancellation; {@link faceattr.core.Progress} adapters other than
+     *     {@link IjProgress} work too
+     * @return the faces; on cancellation, those of the planes finished
+     * @throws FaceAttrException when the detector cannot be created (e.g. missing weights)
+     */
+    public static Result detect(ImagePlus imp, DetectorSettings settings, boolean allPlanes,
+            faceattr.core.Progress progress) throws FaceAttrException {
+        List<int[]> positions = positions(imp, allPlanes);
+        List<PlaneFaces> done = new ArrayList<>(positions.size());
+        boolean cancelled = false;
+        try (FaceDetector detector = RfemtcDetector.create(settings)) {
+            for (int i = 0; i < positions.size(); i++) {
+                int z = positions.get(i)[0];
+                int t = positions.get(i)[1];
+                if (progress instanceof IjProgress p) {
+                    p.part(i, positions.size());
+                }
+                progress.checkCancelled();
+                RgbImage rgb = ImagePlusConverter.convert(imp, z, t);
+                List<DetectedFace> faces = detector.detect(rgb, progress);
+                done.add(new PlaneFaces(PlaneFaces.planeNumber(z, t, imp.getNSlices()), z, t, faces));
+            }
+        } catch (CancelledException e) {
+            cancelled = true;
+        }
+        return new Result(ImageFaces.of(imp, done), cancelled, positions.size());
+    }
+
+    /**
+     * Presents: publishes faces to the ROI Manager (when there is a display), the Results table and
+     * the image overlay. Unless {@code add}, this plugin's earlier ROIs, rows and overlay elements for
+     * the same image title are replaced; nothing else is removed.
+     *
+     * @param imp the image
+     * @param faces its faces
+     * @param add keep earlier results for the image
+     */
+    public static void present(ImagePlus imp, ImageFaces faces, boolean add) {
+        RoiManager rm = roiManager();
+        if (rm != null) {
+            FaceRois.publish(rm, faces, add);
+        }
+        ResultsTable rt = FaceTable.merge(ResultsTable.getResultsTable(), faces, add);
+        // The new table has no row-number column, so that "Save As" writes exactly the face columns.
+        Analyzer.setResultsTable(rt);
+        rt.show("Results");
+        FaceOverlay.publish(imp, faces, add);
+    }
+
+    /**
+     * The ROI Manager to publish to. In a batch-mode macro {@link RoiManager#getInstance()} returns
+     * the macro's hidden manager (ImageJ 1.54 creates it on demand), the one {@code roiManager(...)}
+     * macro calls use; a new {@code RoiManager()} there would be a separate, empty list. Otherwise
+     * the open manager, or a newly opened one.
+     *
+     * @return the manager, or null when running headless (no ROI Manager can exist)
+     */
+    static RoiManager roiManager() {
+        if (GraphicsEnvironment.isHeadless()) {
+            return null;
+        }
+        RoiManager rm = RoiManager.getInstance();
+        return rm != null ? rm : RoiManager.getRoiManager();
+    }
+
+    /** The (z, t) positions to search, z fastest. */
+    static List<int[]> positions(ImagePlus imp, boolean allPlanes) {
+        List<int[]> out = new ArrayList<>();
+        if (!allPlanes) {
+            int[] czt = ImagePlusConverter.currentPosition(imp);
+            out.add(new int[] {czt[1], czt[2]});
+            return out;
+        }
+        for (int t = 1; t <= imp.getNFrames(); t++) {
+            for (int z = 1; z <= imp.getNSlices(); z++) {
+                out.add(new int[] {z, t});
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Shows the dialog; in a macro, reads the macro keys instead (missing keys take the defaults, not
+     * the values remembered from interactive use, so that macros are reproducible).
+     *
+     * @param imp the image (whether it has several planes decides the {@value #KEY_SLICES} choice)
+     * @return the options, or null when cancelled or a number was invalid
+     */
+    static Options showDialog(ImagePlus imp) {
+        boolean macro = Macro.getOptions() != null;
+        Options d = Options.DEFAULT;
+        double minFace = macro ? d.minFace() : Prefs.get(PREFS + KEY_MIN_FACE, d.minFace());
+        double threshold = macro ? d.threshold() : Prefs.get(PREFS + KEY_THRESHOLD, d.threshold());
+        boolean add = !macro && Prefs.get(PREFS + KEY_ADD, false);
+        boolean stack = imp.getNSlices() * imp.getNFrames() > 1;
+
+        GenericDialog gd = new GenericDialog(COMMAND);
+        // The first word of each label is the macro key.
+        gd.addNumericField("Min_face size:", minFace, 0, 6, "pixels");
+        gd.addNumericField("Threshold (O-Net face probability):", threshold, 2, 6, "");
+        gd.addCheckbox("Add to this image's earlier face ROIs and rows", add);
+        if (stack) {
+            gd.addChoice("Slices:", new String[] {SLICES_ALL, SLICES_CURRENT}, SLICES_ALL);
+        }
+        gd.showDialog();
+        if (gd.wasCanceled()) {
+            return null;
+        }
+        minFace = gd.getNextNumber();
+        threshold = gd.getNextNumber();
+        add = gd.getNextBoolean();
+        boolean all = !stack || SLICES_ALL.equals(gd.getNextChoice());
+        if (gd.invalidNumber()) {
+            IJ.error(COMMAND, KEY_MIN_FACE + " and " + KEY_THRESHOLD + " must be numbers.");
+            return null;
+        }
+        if (!macro) {
+            Prefs.set(PREFS + KEY_MIN_FACE, minFace);
+            Prefs.set(PREFS + KEY_THRESHOLD, threshold);
+            Prefs.set(PREFS + KEY_ADD, add);
+        }
+        return new Options(minFace, threshold, add, all);
+    }
+
+    /** The status line after a run. */
+    static String summary(Result r, double seconds) {
+        int n = r.faces().faceCount();
+        String faces = n + (n == 1 ? " face" : " faces");
+        String time = String.format(Locale.ROOT, "%.1f s", seconds);
+        int searched = r.faces().planes().size();
+        if (r.cancelled()) {
+            return "cancelled after " + searched + " of " + r.planesRequested() + " slices; " + faces + " kept ("
+                    + time + ")";
+        }
+        String where = r.planesRequested() > 1 ? " in " + searched + " slices" : "";
+        return faces + where + " (" + time + ")";
+    }
+}

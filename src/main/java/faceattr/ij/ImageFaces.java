@@ -1,0 +1,71 @@
+package faceattr.ij;
+
+import faceattr.detect.DetectedFace;
+import ij.ImagePlus;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The faces found in one image, per plane: the value the presenters ({@link FaceRois},
+ * {@link FaceTable}, {@link FaceOverlay}) turn into ImageJ output.
+ *
+ * @param title the image title; names the image in the Results table and marks the ROIs made for it
+ * @param planeCount the number of z/t planes of the image (1 for a single image), whether or not all
+ *     were searched; above 1, ROI names carry the plane ({@code sN-face-M}) and the table a
+ *     {@code slice} column
+ * @param hyperstack whether ROI positions are set as (channel, z, t) = (0, z, t), i.e. on all channels,
+ *     rather than as a stack index; true for multi-channel images and for images with both z and t
+ * @param planes the planes searched, each with its faces (possibly none); copied
+ */
+public record ImageFaces(String title, int planeCount, boolean hyperstack, List<PlaneFaces> planes) {
+
+    /** Checks and copies. */
+    public ImageFaces {
+        Objects.requireNonNull(title, "title");
+        if (planeCount < 1) {
+            throw new IllegalArgumentException("planeCount must be at least 1, got " + planeCount);
+        }
+        planes = List.copyOf(Objects.requireNonNull(planes, "planes"));
+    }
+
+    /**
+     * The faces of a single (non-stack) image.
+     *
+     * @param title the image title
+     * @param faces the faces
+     * @return the value
+     */
+    public static ImageFaces single(String title, List<DetectedFace> faces) {
+        return new ImageFaces(title, 1, false, List.of(new PlaneFaces(1, 1, 1, faces)));
+    }
+
+    /**
+     * The faces of some planes of an ImageJ image; title, plane count and position style are taken
+     * from the image.
+     *
+     * @param imp the image
+     * @param planes the planes searched
+     * @return the value
+     */
+    public static ImageFaces of(ImagePlus imp, List<PlaneFaces> planes) {
+        int planeCount = imp.getNSlices() * imp.getNFrames();
+        // A plain stack index is read by ImageJ as z or t on hyperstacks: ambiguous when both vary, and
+        // it would pin the ROI to channel 1 of a multi-channel image.
+        boolean hyper = imp.getNChannels() > 1 || imp.getNSlices() > 1 && imp.getNFrames() > 1;
+        return new ImageFaces(imp.getTitle(), planeCount, hyper, planes);
+    }
+
+    /** @return whether the image has more than one plane */
+    public boolean isStack() {
+        return planeCount > 1;
+    }
+
+    /** @return the number of faces over all planes */
+    public int faceCount() {
+        int n = 0;
+        for (PlaneFaces p : planes) {
+            n += p.faces().size();
+        }
+        return n;
+    }
+}

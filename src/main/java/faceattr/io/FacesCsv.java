@@ -1,0 +1,116 @@
+package faceattr.io;
+
+import faceattr.core.FaceAttrException;
+import faceattr.detect.Box;
+import faceattr.detect.DetectedFace;
+import faceattr.detect.Landmarks;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The {@code faces.csv} format of docs/contracts.md: the one place that names its columns and
+ * formats its values. The ImageJ Results table uses the same column list.
+ */
+public final class FacesCsv {
+    /** Columns written by detection, in order. */
+    public static final List<String> DETECT_COLUMNS = detectColumns();
+    /** The extra column for a stack slice. */
+    public static final String SLICE = "slice";
+
+    private FacesCsv() {
+    }
+
+    private static List<String> detectColumns() {
+        List<String> c = new ArrayList<>(List.of("image", "face", "x", "y", "width", "height", "score"));
+        for (String n : Landmarks.NAMES) {
+            c.add(n + "_x");
+            c.add(n + "_y");
+        }
+        return List.copyOf(c);
+    }
+
+    /**
+     * One face as CSV values, in {@link #DETECT_COLUMNS} order.
+     *
+     * @param image the image as given by the user
+     * @param index the face number, from 1
+     * @param face the face
+     * @return the values, formatted
+     */
+    public static List<String> detectValues(String image, int index, DetectedFace face) {
+        List<String> v = new ArrayList<>(DETECT_COLUMNS.size());
+        Box b = face.box();
+        v.add(image);
+        v.add(Integer.toString(index));
+        v.add(number(b.x()));
+        v.add(number(b.y()));
+        v.add(number(b.width()));
+        v.add(number(b.height()));
+        v.add(String.format(Locale.ROOT, "%.4f", face.score()));
+        for (double d : face.landmarks().toArray()) {
+            v.add(number(d));
+        }
+        return v;
+    }
+
+    /** @return a coordinate with two decimals, locale-independent */
+    public static String number(double d) {
+        return String.format(Locale.ROOT, "%.2f", d);
+    }
+
+    /** @return one CSV line, quoting fields that need it (RFC 4180) */
+    public static String line(List<String> values) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < values.size(); i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            String s = values.get(i);
+            if (s.indexOf(',') >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0) {
+                sb.append('"').append(s.replace("\"", "\"\"")).append('"');
+            } else {
+                sb.append(s);
+            }
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Writes lines atomically: to a temporary file in the same folder, then renamed over the target,
+     * so a reader never sees half a file and an interrupted run leaves the old file intact.
+     *
+     * @param file the target
+     * @param header the header values
+     * @param rows the rows
+     * @throws FaceAttrException when the folder is not writable
+     */
+    public static void write(Path file, List<String> header, List<List<String>> rows) throws FaceAttrException {
+        try {
+            Path dir = file.toAbsolutePath().getParent();
+            Files.createDirectories(dir);
+            Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                w.write(line(header));
+                w.write('\n');
+                for (List<String> r : rows) {
+                    w.write(line(r));
+                    w.write('\n');
+                }
+            } catch (IOException e) {
+                Files.deleteIfExists(tmp);
+                throw e;
+            }
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new FaceAttrException(file, "cannot write the CSV file (" + e.getMessage()
+                    + "); choose a writable output folder", e);
+        }
+    }
+}

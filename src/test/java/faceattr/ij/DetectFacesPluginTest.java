@@ -1,0 +1,84 @@
+package faceattr.ij;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import faceattr.detect.DetectedFace;
+import faceattr.detect.DetectorSettings;
+import ij.ImagePlus;
+import ij.ImageStack;
+import ij.process.ByteProcessor;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The parts of the plugin that need neither a detector nor a display. */
+class DetectFacesPluginTest {
+
+    private static ImagePlus hyperstack(int c, int z, int t) {
+        ImageStack s = new ImageStack(4, 4);
+        for (int i = 0; i < c * z * t; i++) {
+            s.addSlice(new ByteProcessor(4, 4));
+        }
+        ImagePlus imp = new ImagePlus("h", s);
+        imp.setDimensions(c, z, t);
+        return imp;
+    }
+
+    @Test
+    void macroKeysAreTheContractOnes() {
+        assertEquals("min_face", DetectFacesPlugin.KEY_MIN_FACE);
+        assertEquals("threshold", DetectFacesPlugin.KEY_THRESHOLD);
+        assertEquals("add", DetectFacesPlugin.KEY_ADD);
+        assertEquals("slices", DetectFacesPlugin.KEY_SLICES);
+    }
+
+    @Test
+    void defaultsAreTheDetectorDefaults() {
+        DetectFacesPlugin.Options d = DetectFacesPlugin.Options.DEFAULT;
+        assertEquals(20, d.minFace());
+        assertEquals(0.7, d.threshold());
+        DetectorSettings s = d.settings();
+        assertEquals(20, s.minFace());
+        assertEquals(0.7, s.onetThreshold());
+        assertThrows(IllegalArgumentException.class, () -> new DetectFacesPlugin.Options(5, 0.7, false, true).settings());
+    }
+
+    @Test
+    void allPlanesRunZFastestOverT() {
+        ImagePlus imp = hyperstack(2, 2, 3);
+        List<int[]> p = DetectFacesPlugin.positions(imp, true);
+        assertEquals(6, p.size());
+        assertEquals(List.of(1, 1), List.of(p.get(0)[0], p.get(0)[1]));
+        assertEquals(List.of(2, 1), List.of(p.get(1)[0], p.get(1)[1]));
+        assertEquals(List.of(1, 2), List.of(p.get(2)[0], p.get(2)[1]));
+        imp.setPosition(2, 2, 3);
+        List<int[]> current = DetectFacesPlugin.positions(imp, false);
+        assertEquals(1, current.size());
+        assertEquals(List.of(2, 3), List.of(current.get(0)[0], current.get(0)[1]));
+    }
+
+    @Test
+    void imageFacesTakeTheirLayoutFromTheImage() {
+        List<PlaneFaces> none = List.<PlaneFaces>of();
+        ImageFaces multiChannel = ImageFaces.of(hyperstack(2, 3, 1), none);
+        assertEquals(3, multiChannel.planeCount());
+        assertTrue(multiChannel.hyperstack());
+        ImageFaces zt = ImageFaces.of(hyperstack(1, 2, 2), none);
+        assertTrue(zt.hyperstack());
+        ImageFaces plain = ImageFaces.of(hyperstack(1, 4, 1), none);
+        assertEquals(4, plain.planeCount());
+        assertEquals(false, plain.hyperstack());
+        assertEquals(false, ImageFaces.of(hyperstack(1, 1, 1), none).isStack());
+        assertEquals(5, PlaneFaces.planeNumber(1, 3, 2));
+    }
+
+    @Test
+    void summarySaysCancelled() {
+        List<DetectedFace> none = List.of();
+        ImageFaces two = new ImageFaces("s", 5, false, List.of(new PlaneFaces(1, 1, 1, none), new PlaneFaces(2, 2, 1, none)));
+        String s = DetectFacesPlugin.summary(new DetectFacesPlugin.Result(two, true, 5), 1.25);
+        assertTrue(s.startsWith("cancelled after 2 of 5 slices; 0 faces kept"), s);
+        assertEquals("0 faces in 2 slices (1.3 s)", DetectFacesPlugin.summary(new DetectFacesPlugin.Result(two, false, 2), 1.25));
+    }
+}
