@@ -82,8 +82,9 @@ final class BenchCommand {
             Arrays.sort(t);
             double median = t[repeat / 2];
             double mpix = img.width() * (double) img.height() / 1e6;
-            out.printf(Locale.ROOT, "image %s %dx%d faces=%d ms=%.1f ms_per_mpix=%.1f min_ms=%.1f max_ms=%.1f%n",
-                    names.get(i), img.width(), img.height(), n, median, median / mpix, t[0], t[repeat - 1]);
+            out.printf(Locale.ROOT, "image %s %dx%d faces=%d ms=%.1f ms_per_mpix=%.1f min_ms=%.1f max_ms=%.1f %s%n",
+                    names.get(i), img.width(), img.height(), n, median, median / mpix, t[0], t[repeat - 1],
+                    detector.lastStageReport());
             totalMs += median;
             totalMpix += mpix;
             faces += n;
