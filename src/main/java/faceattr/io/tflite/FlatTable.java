@@ -87,10 +87,23 @@ final class FlatTable {
         return new String(b, StandardCharsets.UTF_8);
     }
 
-    /** @return the length of vector field i, 0 when absent */
+    /**
+     * @return the length of vector field i, 0 when absent; checked to be non-negative and to fit
+     *     in the file at one byte per element at least, so a corrupt length can neither be negative
+     *     nor make callers allocate more than the file holds
+     */
     int vectorLength(int i) {
         int f = field(i);
-        return f < 0 ? 0 : buf.getInt(indirect(f));
+        if (f < 0) {
+            return 0;
+        }
+        int at = indirect(f);
+        int n = buf.getInt(at);
+        if (n < 0) {
+            throw new IndexOutOfBoundsException("vector at " + at + " has negative length " + n);
+        }
+        check(buf, at + 4, n);
+        return n;
     }
 
     private int vectorStart(int i, int elemSize) {
@@ -102,12 +115,13 @@ final class FlatTable {
 
     int[] getIntVector(int i) {
         int n = vectorLength(i);
+        if (n == 0) {
+            return new int[0];
+        }
+        int s = vectorStart(i, 4); // bounds-checks all n elements before allocating
         int[] out = new int[n];
-        if (n > 0) {
-            int s = vectorStart(i, 4);
-            for (int k = 0; k < n; k++) {
-                out[k] = buf.getInt(s + 4 * k);
-            }
+        for (int k = 0; k < n; k++) {
+            out[k] = buf.getInt(s + 4 * k);
         }
         return out;
     }

@@ -1,0 +1,148 @@
+package faceattr.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import faceattr.io.FacesCsv;
+import ij.gui.Roi;
+import ij.io.RoiDecoder;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * End-to-end tests of the packaged {@code target/faceattr/bin/faceattr} launcher (built by
+ * {@code mvn package}) on the bundled sample data.
+ */
+class CliIT {
+    private static Path home;
+    private static Path samples;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void locate() {
+        home = Path.of(System.getProperty("faceattr.home", "target/faceattr")).toAbsolutePath();
+        samples = home.resolve("sample-data");
+        assertTrue(Files.isExecutable(home.resolve("bin/faceattr")), "run mvn package first: " + home);
+    }
+
+    record Run(int code, String out, String err) {
+    }
+
+    static Run faceattr(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(home.resolve("bin/faceattr").toString());
+        cmd.addAll(Arrays.asList(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        Path err = Files.createTempFile("faceattr", ".err");
+        pb.redirectError(err.toFile());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(300, TimeUnit.SECONDS), "faceattr timed out");
+        String e = Files.readString(err);
+        Files.delete(err);
+        return new Run(p.exitValue(), out, e);
+    }
+
+    @Test
+    void detectOnSampleDataWritesCsvRoisAndOverlays() throws Exception {
+        Path out = tmp.resolve("results");
+        Run r = faceattr("detect", "--overlay", "--out", out.toString(), samples.toString());
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = Files.readAllLines(out.resolve("faces.csv"));
+        assertEquals(String.join(",", FacesCsv.DETECT_COLUMNS), lines.get(0));
+        assertEquals(String.join(",", List.of("image", "face", "x", "y", "width", "height", "score", "left_eye_x",
+                "left_eye_y", "right_eye_x", "right_eye_y", "nose_x", "nose_y", "mouth_left_x", "mouth_left_y",
+                "mouth_right_x", "mouth_right_y")), lines.get(0), "contracts.md column order");
+        assertEquals(2, lines.size(), "astronaut has one face, coffee none:\n" + lines);
+        String[] row = lines.get(1).split(",");
+        assertTrue(row[0].endsWith("astronaut.png"), row[0]);
+        assertEquals("1", row[1]);
+        double x = Double.parseDouble(row[2]);
+        double y = Double.parseDouble(row[3]);
+        double w = Double.parseDouble(row[4]);
+        double h = Double.parseDouble(row[5]);
+        // The astronaut's face lies roughly in x 170..280, y 50..180 of the 512x512 image.
+        assertTrue(x > 150 && x < 200 && y > 40 && y < 90 && w > 60 && w < 130 && h > 70 && h < 150, lines.get(1));
+        double leftEyeX = Double.parseDouble(row[7]);
+        double rightEyeX = Double.parseDouble(row[9]);
+        assertTrue(leftEyeX < rightEyeX && leftEyeX > x && rightEyeX < x + w, lines.get(1));
+
+        List<Roi> rois = readZip(out.resolve("rois/astronaut.zip"));
+        assertEquals(1, rois.size());
+        assertEquals("face-1", rois.get(0).getName());
+        assertEquals(Double.parseDouble(row[6]), Double.parseDouble(rois.get(0).getProperty("score")), 1e-3);
+        assertEquals(10, rois.get(0).getProperty("landmarks").split(",").length);
+        assertEquals(0, readZip(out.resolve("rois/coffee.zip")).size());
+
+        BufferedImage overlay = ImageIO.read(out.resolve("overlays/astronaut.png").toFile());
+        assertEquals(512, overlay.getWidth());
+        assertTrue(Files.exists(out.resolve("overlays/coffee.png")));
+    }
+
+    @Test
+    void corruptAndTinyInputsAreReportedAndTheRestProcessed() throws Exception {
+        Path in = tmp.resolve("in");
+        Files.createDirectories(in.resolve("sub"));
+        Files.copy(samples.resolve("astronaut.png"), in.resolve("sub/astronaut.png"));
+        byte[] png = Files.readAllBytes(samples.resolve("coffee.png"));
+        Files.write(in.resolve("broken.png"), Arrays.copyOf(png, png.length / 3));
+        Files.writeString(in.resolve("notes.txt"), "not an image");
+        BufferedImage tiny = new BufferedImage(10, 8, BufferedImage.TYPE_INT_RGB);
+        ImageIO.write(tiny, "png", in.resolve("tiny.png").toFile());
+        Path out = tmp.resolve("out");
+        Run r = faceattr("detect", "--out", out.toString(), in.toString());
+        assertEquals(1, r.code(), "some inputs failed -> exit code 1\n" + r.err());
+        assertTrue(r.err().contains("broken.png"), r.err());
+        assertTrue(r.err().contains("notes.txt"), "skipped non-image is warned about:\n" + r.err());
+        List<String> lines = Files.readAllLines(out.resolve("faces.csv"));
+        assertEquals(2, lines.size(), "the good image is still processed, tiny gives no rows:\n" + lines);
+        assertTrue(lines.get(1).contains("astronaut.png"));
+        assertTrue(Files.exists(out.resolve("rois/tiny.zip")));
+    }
+
+    @Test
+    void usageErrorsExitWithTwo() throws Exception {
+        assertEquals(2, faceattr().code());
+        assertEquals(2, faceattr("detect").code());
+        Run r = faceattr("detect", "--min-face", "abc", samples.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--min-face"), r.err());
+        assertEquals(2, faceattr("frobnicate").code());
+    }
+
+    @Test
+    void infoNamesTheEngineAndNatives() throws Exception {
+        Run r = faceattr("info");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("engine PyTorch"), r.out());
+        assertTrue(r.out().contains("offline true"), r.out());
+        assertTrue(r.out().contains("natives_jar") && r.out().contains("pytorch-native-cpu"), r.out());
+        assertFalse(r.out().contains("MISSING"), r.out());
+    }
+
+    static List<Roi> readZip(Path zip) throws IOException {
+        List<Roi> rois = new ArrayList<>();
+        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
+            for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                rois.add(RoiDecoder.openFromByteArray(in.readAllBytes()));
+            }
+        }
+        return rois;
+    }
+}
