@@ -244,6 +244,17 @@ final class CascadeNet extends AbstractBlock {
      * robust to the converter's naming; every shape is checked.
      */
     void loadTflite(TfliteModel m) throws FaceAttrException {
+        try {
+            loadChecked(m);
+        } catch (RuntimeException e) {
+            // A damaged file that still parses (missing inputs, wrong ranks) must not escape as a
+            // NullPointerException or index error.
+            throw new FaceAttrException(null, m.source() + ": not a usable " + stage + " model (" + e
+                    + "); reinstall the plugin or rebuild it with 'mvn package'", e);
+        }
+    }
+
+    private void loadChecked(TfliteModel m) throws FaceAttrException {
         List<TfliteTensor[]> convW = new ArrayList<>();
         List<TfliteTensor[]> fcW = new ArrayList<>();
         List<TfliteTensor> alphas = new ArrayList<>();
@@ -296,6 +307,12 @@ final class CascadeNet extends AbstractBlock {
 
     private static void setConv(Conv2d conv, TfliteTensor[] wb, TfliteModel m) throws FaceAttrException {
         int[] s = wb[0].shape(); // [O, kh, kw, I] in the transposed frame
+        Shape ours = conv.getParameters().get("weight").getArray().getShape();
+        if (s.length != 4 || ours.get(0) != s[0] || ours.get(1) != s[3] || ours.get(2) != s[2] || ours.get(3) != s[1]) {
+            throw new FaceAttrException(null, m.source() + ": tensor " + wb[0].name() + " has shape "
+                    + java.util.Arrays.toString(s) + ", expected [O, kh, kw, I] for " + ours
+                    + "; it is not the expected MTCNN file: reinstall the plugin", null);
+        }
         int o = s[0];
         int kh = s[1];
         int kw = s[2];
@@ -324,6 +341,13 @@ final class CascadeNet extends AbstractBlock {
             throws FaceAttrException {
         float[] src = wb[0].data();
         float[] dst = src;
+        Shape ours = lin.getParameters().get("weight").getArray().getShape();
+        int[] s = wb[0].shape();
+        if (s.length != 2 || ours.get(0) != s[0] || ours.get(1) != s[1]) {
+            throw new FaceAttrException(null, m.source() + ": tensor " + wb[0].name() + " has shape "
+                    + java.util.Arrays.toString(s) + ", expected " + ours
+                    + "; it is not the expected MTCNN file: reinstall the plugin", null);
+        }
         if (channels > 0) {
             int out = wb[0].shape()[0];
             int in = wb[0].shape()[1];

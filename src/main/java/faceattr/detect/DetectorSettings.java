@@ -4,11 +4,12 @@ package faceattr.detect;
  * Settings of the RFEMTC cascade, with the MTCNN defaults from docs/detection.md. Immutable; use
  * {@link #builder()} ({@code optX} setters, everything optional).
  *
- * @param minFace smallest face side searched for, in pixels of the (possibly downscaled) image
+ * @param minFace smallest face side searched for, in pixels of the original image; when the image is
+ *     downscaled for {@code maxSide}, faces below 12 pixels of the downscaled copy cannot be found
  * @param scaleFactor ratio between pyramid levels
- * @param pnetThreshold face probability to keep a P-Net window
- * @param rnetThreshold face probability to keep an R-Net candidate
- * @param onetThreshold face probability to keep an O-Net face (the "threshold" macro key)
+ * @param pnetThreshold face probability to keep a P-Net window (kept when {@code >=}, as in MTCNN)
+ * @param rnetThreshold face probability to keep an R-Net candidate (kept when {@code >})
+ * @param onetThreshold face probability to keep an O-Net face (kept when {@code >}; the "threshold" macro key)
  * @param nmsPerScale IoU for NMS within one pyramid scale
  * @param nmsAcrossScales IoU for NMS over all P-Net candidates
  * @param nmsRnet IoU for NMS after R-Net

@@ -24,7 +24,7 @@ public final class Pyramid {
      * @return the scales, largest first; empty when the image is smaller than the window
      */
     public static List<Double> scales(int width, int height, double minFace, double factor) {
-        if (minFace < WINDOW || !(factor > 0 && factor < 1)) {
+        if (!(minFace >= WINDOW) || !(factor > 0 && factor < 1)) {
             throw new IllegalArgumentException("need minFace >= 12 and factor in (0, 1)");
         }
         List<Double> out = new ArrayList<>();
