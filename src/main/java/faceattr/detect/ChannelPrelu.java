@@ -10,7 +10,8 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
- * PReLU with one slope per channel (axis 1), as in MTCNN: {@code max(x, 0) + alpha * min(x, 0)}.
+ * PReLU with one slope per channel (axis 1), as in MTCNN: {@code max(x, 0) + alpha * min(x, 0)},
+ * computed as {@code max(x, alpha * x)} at inference when every slope is at most 1 (equal then).
  * Works on (N, C) and (N, C, H, W) inputs.
  */
 final class ChannelPrelu extends AbstractBlock {
@@ -32,10 +33,24 @@ final class ChannelPrelu extends AbstractBlock {
         long[] bshape = new long[s.dimension()];
         java.util.Arrays.fill(bshape, 1);
         bshape[1] = channels;
+        NDArray slope = a.reshape(new Shape(bshape));
+        if (!training && allAtMostOne(a)) {
+            // For alpha <= 1, prelu(x) = max(x, alpha * x): two passes over memory instead of four.
+            return new NDList(x.maximum(x.mul(slope)));
+        }
         // max(x, 0) + alpha * min(x, 0), with in-place ops to halve the allocations.
         NDArray neg = x.minimum(0f);
-        neg.muli(a.reshape(new Shape(bshape)));
+        neg.muli(slope);
         return new NDList(x.maximum(0f).addi(neg));
+    }
+
+    private static boolean allAtMostOne(NDArray a) {
+        for (float v : a.toFloatArray()) {
+            if (!(v <= 1f)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

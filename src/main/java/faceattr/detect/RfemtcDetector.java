@@ -73,6 +73,9 @@ public final class RfemtcDetector implements FaceDetector {
         CascadeNet net = new CascadeNet(stage, rfe);
         net.initialize(m, DataType.FLOAT32, new Shape(1, 3, stage.size, stage.size));
         net.loadTflite(model);
+        // Inference only: without this every forward pass records an autograd graph through the
+        // weights and keeps its intermediate tensors alive until the scope closes.
+        net.freezeParameters(true);
         return net;
     }
 

@@ -2,6 +2,7 @@ package faceattr.ij;
 
 import faceattr.core.CancelledException;
 import faceattr.core.FaceAttrException;
+import faceattr.core.Progress;
 import faceattr.core.RgbImage;
 import faceattr.detect.DetectedFace;
 import faceattr.detect.DetectorSettings;
@@ -13,6 +14,7 @@ import ij.Macro;
 import ij.Prefs;
 import ij.WindowManager;
 import ij.gui.GenericDialog;
+import ij.macro.Interpreter;
 import ij.measure.ResultsTable;
 import ij.plugin.PlugIn;
 import ij.plugin.filter.Analyzer;
@@ -68,7 +70,10 @@ public final class DetectFacesPlugin implements PlugIn {
         public static final Options DEFAULT = new Options(DetectorSettings.DEFAULT.minFace(),
                 DetectorSettings.DEFAULT.onetThreshold(), false, true);
 
-        /** @return the detector settings for these options @throws IllegalArgumentException when out of range */
+        /**
+         * @return the detector settings for these options
+         * @throws IllegalArgumentException when a value is out of range (the message names the key)
+         */
         public DetectorSettings settings() {
             return DetectorSettings.builder().optMinFace(minFace).optThreshold(threshold).build();
         }
@@ -99,7 +104,7 @@ public final class DetectFacesPlugin implements PlugIn {
         try {
             settings = options.settings();
         } catch (IllegalArgumentException e) {
-            IJ.error(COMMAND, e.getMessage());
+            error(e.getMessage());
             return;
         }
         IjProgress progress = new IjProgress(COMMAND);
@@ -110,7 +115,7 @@ public final class DetectFacesPlugin implements PlugIn {
         } catch (FaceAttrException e) {
             IJ.showProgress(1.0);
             IJ.showStatus("");
-            IJ.error(COMMAND, e.getMessage());
+            error(e.getMessage());
             return;
         }
         if (!(result.cancelled() && result.faces().planes().isEmpty())) {
@@ -126,17 +131,32 @@ public final class DetectFacesPlugin implements PlugIn {
      * @param imp the image
      * @param settings the detector settings
      * @param allPlanes every z/t plane, or only the one on display
-     * @param progress progress and cancellation; {@link faceattr.core.Progress} adapters other than
+     * @param progress progress and cancellation; {@link Progress} adapters other than
      *     {@link IjProgress} work too
      * @return the faces; on cancellation, those of the planes finished
      * @throws FaceAttrException when the detector cannot be created (e.g. missing weights)
      */
-    public static Result detect(ImagePlus imp, DetectorSettings settings, boolean allPlanes,
-            faceattr.core.Progress progress) throws FaceAttrException {
+    public static Result detect(ImagePlus imp, DetectorSettings settings, boolean allPlanes, Progress progress)
+            throws FaceAttrException {
+        try (FaceDetector detector = RfemtcDetector.create(settings)) {
+            return detect(imp, detector, allPlanes, progress);
+        }
+    }
+
+    /**
+     * Computes with a detector the caller owns (and closes), e.g. one detector for many images.
+     *
+     * @param imp the image
+     * @param detector the detector
+     * @param allPlanes every z/t plane, or only the one on display
+     * @param progress progress and cancellation
+     * @return the faces; on cancellation, those of the planes finished
+     */
+    public static Result detect(ImagePlus imp, FaceDetector detector, boolean allPlanes, Progress progress) {
         List<int[]> positions = positions(imp, allPlanes);
         List<PlaneFaces> done = new ArrayList<>(positions.size());
         boolean cancelled = false;
-        try (FaceDetector detector = RfemtcDetector.create(settings)) {
+        try {
             for (int i = 0; i < positions.size(); i++) {
                 int z = positions.get(i)[0];
                 int t = positions.get(i)[1];
@@ -163,12 +183,22 @@ public final class DetectFacesPlugin implements PlugIn {
      * @param faces its faces
      * @param add keep earlier results for the image
      */
+    /** Title of the table that keeps earlier, non-face measurements of the Results table. */
+    public static final String KEPT_TABLE = "Results before Detect Faces";
+
     public static void present(ImagePlus imp, ImageFaces faces, boolean add) {
         RoiManager rm = roiManager();
         if (rm != null) {
             FaceRois.publish(rm, faces, add);
         }
-        ResultsTable rt = FaceTable.merge(ResultsTable.getResultsTable(), faces, add);
+        ResultsTable existing = ResultsTable.getResultsTable();
+        if (existing != null && existing.size() > 0 && !FaceTable.isFaceTable(existing)) {
+            // Never lose the user's measurements: keep them in a table of their own.
+            ((ResultsTable) existing.clone()).show(KEPT_TABLE);
+            IJ.log("Detect Faces: the Results table held other measurements; they are now in the table '"
+                    + KEPT_TABLE + "'.");
+        }
+        ResultsTable rt = FaceTable.merge(existing, faces, add);
         // The new table has no row-number column, so that "Save As" writes exactly the face columns.
         Analyzer.setResultsTable(rt);
         rt.show("Results");
@@ -239,7 +269,7 @@ public final class DetectFacesPlugin implements PlugIn {
         add = gd.getNextBoolean();
         boolean all = !stack || SLICES_ALL.equals(gd.getNextChoice());
         if (gd.invalidNumber()) {
-            IJ.error(COMMAND, KEY_MIN_FACE + " and " + KEY_THRESHOLD + " must be numbers.");
+            error(KEY_MIN_FACE + " and " + KEY_THRESHOLD + " must be numbers.");
             return null;
         }
         if (!macro) {
@@ -248,6 +278,22 @@ public final class DetectFacesPlugin implements PlugIn {
             Prefs.set(PREFS + KEY_ADD, add);
         }
         return new Options(minFace, threshold, add, all);
+    }
+
+    /**
+     * Shows a user-facing error and stops a running macro. With no ImageJ window (ImageJ started with
+     * {@code -batch}) the message is printed instead of shown: ImageJ 1.54p's macro-error dialog would
+     * wait for a click that never comes.
+     *
+     * @param message what went wrong and what to do
+     */
+    static void error(String message) {
+        if (IJ.getInstance() == null && Interpreter.getInstance() != null) {
+            IJ.log(COMMAND + ": " + message);
+            Interpreter.abort();
+        } else {
+            IJ.error(COMMAND, message);
+        }
     }
 
     /** The status line after a run. */

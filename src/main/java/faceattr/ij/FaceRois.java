@@ -3,6 +3,7 @@ package faceattr.ij;
 import faceattr.detect.Box;
 import faceattr.detect.DetectedFace;
 import faceattr.detect.Landmarks;
+import ij.ImagePlus;
 import ij.gui.Roi;
 import ij.plugin.frame.RoiManager;
 import java.math.BigDecimal;
@@ -77,7 +78,7 @@ public final class FaceRois {
     public static int publish(RoiManager rm, ImageFaces faces, boolean add) {
         int removed = add ? 0 : removeOwn(rm, faces.title());
         for (Roi roi : toRois(faces)) {
-            rm.add((ij.ImagePlus) null, roi, -1); // keeps our name and position, records nothing
+            rm.add((ImagePlus) null, roi, -1); // keeps our name and position, records nothing
         }
         return removed;
     }

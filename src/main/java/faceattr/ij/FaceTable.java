@@ -3,8 +3,8 @@ package faceattr.ij;
 import faceattr.detect.Box;
 import faceattr.detect.DetectedFace;
 import faceattr.detect.Landmarks;
+import faceattr.io.FacesCsv;
 import ij.measure.ResultsTable;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -18,22 +18,13 @@ import java.util.List;
  */
 public final class FaceTable {
     /** The column names, in order (docs/contracts.md). */
-    public static final List<String> COLUMNS = columns();
+    public static final List<String> COLUMNS = FacesCsv.DETECT_COLUMNS;
     /** The extra column on stacks. */
     public static final String SLICE = "slice";
     /** The column holding the image title. */
     public static final String IMAGE = "image";
 
     private FaceTable() {
-    }
-
-    private static List<String> columns() {
-        List<String> c = new ArrayList<>(List.of("image", "face", "x", "y", "width", "height", "score"));
-        for (String n : Landmarks.NAMES) {
-            c.add(n + "_x");
-            c.add(n + "_y");
-        }
-        return List.copyOf(c);
     }
 
     /**

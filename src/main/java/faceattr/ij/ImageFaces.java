@@ -19,7 +19,14 @@ import java.util.Objects;
  */
 public record ImageFaces(String title, int planeCount, boolean hyperstack, List<PlaneFaces> planes) {
 
-    /** Checks and copies. */
+    /**
+     * Checks and copies.
+     *
+     * @param title the image title
+     * @param planeCount the number of z/t planes of the image
+     * @param hyperstack whether ROI positions are (0, z, t)
+     * @param planes the planes searched
+     */
     public ImageFaces {
         Objects.requireNonNull(title, "title");
         if (planeCount < 1) {

@@ -78,7 +78,8 @@ public final class ImagePlusConverter {
         int w = imp.getWidth();
         int h = imp.getHeight();
         int[] argb;
-        if (imp instanceof CompositeImage ci && ci.getNChannels() > 1 && !(stack.getProcessor(1) instanceof ColorProcessor)) {
+        boolean rgbStack = stack.getProcessor(1) instanceof ColorProcessor;
+        if (imp instanceof CompositeImage ci && ci.getNChannels() > 1 && !rgbStack) {
             argb = composite(ci, stack, z, t);
         } else {
             int n = imp.getStackIndex(currentPosition(imp)[0], z, t);

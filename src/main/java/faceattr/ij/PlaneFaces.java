@@ -15,7 +15,14 @@ import java.util.Objects;
  */
 public record PlaneFaces(int plane, int z, int t, List<DetectedFace> faces) {
 
-    /** Checks and copies. */
+    /**
+     * Checks and copies.
+     *
+     * @param plane the plane number, 1-based
+     * @param z the z position, 1-based
+     * @param t the frame, 1-based
+     * @param faces the faces
+     */
     public PlaneFaces {
         if (plane < 1 || z < 1 || t < 1) {
             throw new IllegalArgumentException("plane, z and t are 1-based, got " + plane + ", " + z + ", " + t);

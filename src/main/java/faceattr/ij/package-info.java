@@ -13,6 +13,8 @@
  *       {@link faceattr.ij.DetectFacesPlugin}.</li>
  *   <li>{@link faceattr.ij.IjProgress}: the core's {@link faceattr.core.Progress} shown in the status
  *       bar, cancelled with Esc.</li>
+ *   <li>{@link faceattr.ij.RoiZip}: ROI sets written as ROI Manager zips without a display (used by
+ *       the command line tool).</li>
  * </ul>
  *
  * <p>Only this package imports ImageJ. Coordinates in the values are continuous pixel coordinates of

@@ -1,11 +1,17 @@
 package faceattr.ij;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import faceattr.core.Progress;
+import faceattr.core.RgbImage;
+import faceattr.detect.Box;
 import faceattr.detect.DetectedFace;
 import faceattr.detect.DetectorSettings;
+import faceattr.detect.FaceDetector;
+import faceattr.detect.Landmarks;
 import ij.ImagePlus;
 import ij.ImageStack;
 import ij.process.ByteProcessor;
@@ -41,7 +47,8 @@ class DetectFacesPluginTest {
         DetectorSettings s = d.settings();
         assertEquals(20, s.minFace());
         assertEquals(0.7, s.onetThreshold());
-        assertThrows(IllegalArgumentException.class, () -> new DetectFacesPlugin.Options(5, 0.7, false, true).settings());
+        DetectFacesPlugin.Options tooSmall = new DetectFacesPlugin.Options(5, 0.7, false, true);
+        assertThrows(IllegalArgumentException.class, tooSmall::settings);
     }
 
     @Test
@@ -73,12 +80,85 @@ class DetectFacesPluginTest {
         assertEquals(5, PlaneFaces.planeNumber(1, 3, 2));
     }
 
+    /** A stub detector: one face whose x is the plane's first pixel value; counts its calls. */
+    private static final class StubDetector implements FaceDetector {
+        int calls;
+        boolean closed;
+
+        @Override
+        public List<DetectedFace> detect(RgbImage image, Progress progress) {
+            calls++;
+            double x = image.pixels()[0] & 0xff;
+            return List.of(new DetectedFace(new Box(x, 0, 2, 2), 0.9, new Landmarks(new double[10])));
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+    }
+
+    private static ImagePlus numberedStack(int n) {
+        ImageStack s = new ImageStack(4, 4);
+        for (int i = 1; i <= n; i++) {
+            ByteProcessor bp = new ByteProcessor(4, 4);
+            bp.set(0, 10 * i);
+            s.addSlice(bp);
+        }
+        return new ImagePlus("numbered", s);
+    }
+
+    @Test
+    void detectSearchesEveryPlaneInOrder() {
+        StubDetector d = new StubDetector();
+        DetectFacesPlugin.Result r = DetectFacesPlugin.detect(numberedStack(3), d, true, Progress.NONE);
+        assertFalse(r.cancelled());
+        assertEquals(3, d.calls);
+        assertFalse(d.closed); // the caller owns it
+        assertEquals(List.of(1, 2, 3), r.faces().planes().stream().map(PlaneFaces::plane).toList());
+        assertEquals(30, r.faces().planes().get(2).faces().get(0).box().x());
+        assertTrue(r.faces().isStack());
+    }
+
+    @Test
+    void detectCurrentPlaneOnly() {
+        ImagePlus imp = numberedStack(3);
+        imp.setSlice(2);
+        DetectFacesPlugin.Result r = DetectFacesPlugin.detect(imp, new StubDetector(), false, Progress.NONE);
+        assertEquals(1, r.faces().planes().size());
+        assertEquals(2, r.faces().planes().get(0).plane());
+        assertEquals(20, r.faces().planes().get(0).faces().get(0).box().x());
+        assertEquals(1, r.planesRequested());
+    }
+
+    @Test
+    void cancellingKeepsThePlanesFinished() {
+        StubDetector d = new StubDetector();
+        Progress cancelAfterTwo = new Progress() {
+            @Override
+            public void report(double fraction, String message) {
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return d.calls >= 2;
+            }
+        };
+        DetectFacesPlugin.Result r = DetectFacesPlugin.detect(numberedStack(5), d, true, cancelAfterTwo);
+        assertTrue(r.cancelled());
+        assertEquals(2, r.faces().planes().size());
+        assertEquals(5, r.planesRequested());
+        assertEquals(2, r.faces().faceCount());
+    }
+
     @Test
     void summarySaysCancelled() {
         List<DetectedFace> none = List.of();
-        ImageFaces two = new ImageFaces("s", 5, false, List.of(new PlaneFaces(1, 1, 1, none), new PlaneFaces(2, 2, 1, none)));
+        List<PlaneFaces> planes = List.of(new PlaneFaces(1, 1, 1, none), new PlaneFaces(2, 2, 1, none));
+        ImageFaces two = new ImageFaces("s", 5, false, planes);
         String s = DetectFacesPlugin.summary(new DetectFacesPlugin.Result(two, true, 5), 1.25);
         assertTrue(s.startsWith("cancelled after 2 of 5 slices; 0 faces kept"), s);
-        assertEquals("0 faces in 2 slices (1.3 s)", DetectFacesPlugin.summary(new DetectFacesPlugin.Result(two, false, 2), 1.25));
+        String done = DetectFacesPlugin.summary(new DetectFacesPlugin.Result(two, false, 2), 1.25);
+        assertEquals("0 faces in 2 slices (1.3 s)", done);
     }
 }

@@ -302,7 +302,8 @@ class ImagePlusConverterTest {
             double lo = ip.getMin() + rnd.nextDouble() * (ip.getMax() - ip.getMin()) / 2;
             double hi = lo + 1 + rnd.nextDouble() * (ip.getMax() - lo);
             imp.setDisplayRange(Math.floor(lo), Math.ceil(hi));
-            assertArrayEquals(imagejRendering(imp.getProcessor()), packed(ImagePlusConverter.convert(imp)), "iteration " + iter);
+            int[] expected = imagejRendering(imp.getProcessor());
+            assertArrayEquals(expected, packed(ImagePlusConverter.convert(imp)), "iteration " + iter);
         }
     }
 
