@@ -29,6 +29,8 @@ public final class RfemtcDetector implements FaceDetector {
     private static final float MEAN = 127.5f;
     private static final float SCALE = 1 / 128f;
     private static final int MAX_BATCH = 256;
+    /** Pyramid levels smaller than this many pixels share one P-Net call (see {@link Packing}). */
+    private static final double PACK_AREA = 160_000;
 
     private final DetectorSettings settings;
     private final NDManager manager;
@@ -162,38 +164,59 @@ public final class RfemtcDetector implements FaceDetector {
     private List<Candidate> proposals(NDManager sub, RgbImage img, double minFace, Progress progress,
             List<RgbImage> levels) {
         List<Double> scales = Pyramid.scales(img.width(), img.height(), minFace, settings.scaleFactor());
-        double totalArea = 0;
+        RgbImage previous = img;
         for (double s : scales) {
-            totalArea += s * s;
+            // Even sizes let P-Net use its faster pooled first layer (CascadeNet.phaseConvPool)
+            // and let levels be packed at even offsets; boxes are mapped back with the exact
+            // per-axis factors. Each level is resized from the previous one: area averaging from
+            // the full image would read all of it for every level (8 ms each at 1920x1280).
+            RgbImage level = ImageOps.resize(previous, evenUp(Pyramid.scaledSize(img.width(), s)),
+                    evenUp(Pyramid.scaledSize(img.height(), s)));
+            previous = level;
+            levels.add(level);
+        }
+        double totalArea = 0;
+        int packFrom = levels.size();
+        for (int i = levels.size() - 1; i >= 0; i--) {
+            RgbImage l = levels.get(i);
+            totalArea += l.width() * (double) l.height();
+            if (l.width() * (double) l.height() < PACK_AREA) {
+                packFrom = i;
+            }
+        }
+        List<List<Integer>> runs = new ArrayList<>();
+        for (int i = 0; i < packFrom; i++) {
+            runs.add(List.of(i));
+        }
+        List<Integer> small = new ArrayList<>();
+        for (int i = packFrom; i < levels.size(); i++) {
+            small.add(i);
+        }
+        if (!small.isEmpty()) {
+            runs.add(small);
         }
         double done = 0;
         List<Candidate> all = new ArrayList<>();
-        RgbImage previous = img;
-        for (double s : scales) {
+        for (List<Integer> run : runs) {
             progress.checkCancelled();
-            // Even sizes let P-Net use its faster pooled first layer (CascadeNet.phaseConvPool);
-            // the boxes are mapped back with the exact per-axis factors below.
-            int w = evenUp(Pyramid.scaledSize(img.width(), s));
-            int h = evenUp(Pyramid.scaledSize(img.height(), s));
-            // Each level is resized from the previous one: area averaging from the full image
-            // would read every pixel of it for every level (8 ms each at 1920x1280).
-            RgbImage level = ImageOps.resize(previous, w, h);
-            previous = level;
-            levels.add(level);
-            List<Candidate> found;
+            Packing pack = Packing.of(run, levels);
             try (NDManager scope = sub.newSubManager()) {
-                NDArray x = scope.create(FloatBuffer.wrap(ImageOps.toFloatCHW(level, MEAN, SCALE)),
-                        new Shape(1, 3, h, w));
+                NDArray x = scope.create(FloatBuffer.wrap(ImageOps.toFloatCHW(pack.canvas, MEAN, SCALE)),
+                        new Shape(1, 3, pack.canvas.height(), pack.canvas.width()));
                 NDList out = run(pnet, x);
                 Shape ms = out.get(0).getShape();
-                int mh = (int) ms.get(1);
-                int mw = (int) ms.get(2);
-                found = windows(out.get(0).toFloatArray(), out.get(1).toFloatArray(), mh, mw,
-                        w / (double) img.width(), h / (double) img.height());
+                float[] prob = out.get(0).toFloatArray();
+                float[] reg = out.get(1).toFloatArray();
+                for (int k = 0; k < run.size(); k++) {
+                    RgbImage level = levels.get(run.get(k));
+                    List<Candidate> found = windows(prob, reg, (int) ms.get(1), (int) ms.get(2), pack.x[k],
+                            pack.y[k], level, level.width() / (double) img.width(),
+                            level.height() / (double) img.height());
+                    all.addAll(Candidate.nms(found, settings.nmsPerScale(), Nms.Overlap.IOU));
+                    done += level.width() * (double) level.height();
+                }
             }
-            all.addAll(Candidate.nms(found, settings.nmsPerScale(), Nms.Overlap.IOU));
-            done += s * s;
-            progress.report(0.8 * done / totalArea, "P-Net scale " + String.format("%.3f", s));
+            progress.report(0.8 * done / totalArea, "P-Net: " + all.size() + " windows");
         }
         all = Candidate.nms(all, settings.nmsAcrossScales(), Nms.Overlap.IOU);
         List<Candidate> out = new ArrayList<>(all.size());
@@ -207,12 +230,21 @@ public final class RfemtcDetector implements FaceDetector {
         return n + (n & 1);
     }
 
-    private List<Candidate> windows(float[] prob, float[] reg, int mh, int mw, double sx, double sy) {
+    /**
+     * The P-Net windows of one level whose face probability passes the threshold. The level lies
+     * at (ox, oy) of the map's input canvas; only windows entirely inside it are read, and those
+     * see exactly the level's pixels (P-Net's receptive field is its 12x12 window, all
+     * convolutions are VALID), so packing levels changes no value.
+     */
+    private List<Candidate> windows(float[] prob, float[] reg, int mh, int mw, int ox, int oy, RgbImage level,
+            double sx, double sy) {
         List<Candidate> out = new ArrayList<>();
         int plane = mh * mw;
-        for (int i = 0; i < mh; i++) {
-            for (int j = 0; j < mw; j++) {
-                int k = i * mw + j;
+        int rows = (level.height() - Pyramid.WINDOW) / 2 + 1;
+        int cols = (level.width() - Pyramid.WINDOW) / 2 + 1;
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                int k = (i + oy / 2) * mw + j + ox / 2;
                 if (prob[k] >= settings.pnetThreshold()) {
                     double x1 = 2 * j / sx;
                     double y1 = 2 * i / sy;
@@ -224,6 +256,58 @@ public final class RfemtcDetector implements FaceDetector {
             }
         }
         return out;
+    }
+
+    /**
+     * Several pyramid levels side by side on one black canvas (shelf packing, even offsets), so
+     * the small levels cost one P-Net call instead of one each: below about 400x400 pixels a
+     * call's fixed cost (thread wake-ups, a dozen native ops) outweighs its arithmetic.
+     */
+    private static final class Packing {
+        final RgbImage canvas;
+        final int[] x;
+        final int[] y;
+
+        private Packing(RgbImage canvas, int[] x, int[] y) {
+            this.canvas = canvas;
+            this.x = x;
+            this.y = y;
+        }
+
+        static Packing of(List<Integer> run, List<RgbImage> levels) {
+            int n = run.size();
+            if (n == 1) {
+                return new Packing(levels.get(run.get(0)), new int[1], new int[1]);
+            }
+            int width = levels.get(run.get(0)).width() + levels.get(run.get(1)).width();
+            int[] xs = new int[n];
+            int[] ys = new int[n];
+            int cx = 0;
+            int cy = 0;
+            int shelf = 0;
+            for (int k = 0; k < n; k++) {
+                RgbImage l = levels.get(run.get(k));
+                if (cx + l.width() > width) {
+                    cx = 0;
+                    cy += shelf;
+                    shelf = 0;
+                }
+                xs[k] = cx;
+                ys[k] = cy;
+                cx += l.width();
+                shelf = Math.max(shelf, l.height());
+            }
+            int height = cy + shelf;
+            byte[] px = new byte[width * height * 3];
+            for (int k = 0; k < n; k++) {
+                RgbImage l = levels.get(run.get(k));
+                byte[] src = l.pixels();
+                for (int r = 0; r < l.height(); r++) {
+                    System.arraycopy(src, r * l.width() * 3, px, ((ys[k] + r) * width + xs[k]) * 3, l.width() * 3);
+                }
+            }
+            return new Packing(new RgbImage(width, height, px), xs, ys);
+        }
     }
 
     /** Stage 2: R-Net on 24-pixel crops, threshold, NMS, regression, squaring. */
