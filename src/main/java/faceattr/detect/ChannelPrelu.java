@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -38,10 +39,10 @@ final class ChannelPrelu extends AbstractBlock {
             // For alpha <= 1, prelu(x) = max(x, alpha * x): two passes over memory instead of four.
             return new NDList(x.maximum(x.mul(slope)));
         }
-        // max(x, 0) + alpha * min(x, 0), with in-place ops to halve the allocations.
-        NDArray neg = x.minimum(0f);
-        neg.muli(slope);
-        return new NDList(x.maximum(0f).addi(neg));
+        // relu(x) + alpha * (x - relu(x)): no NDArray-with-number op, because under autograd
+        // those corrupt gradients in DJL 0.36 (see faceattr.engine.Scalars).
+        NDArray pos = Activation.relu(x);
+        return new NDList(pos.add(x.sub(pos).mul(slope)));
     }
 
     private static boolean allAtMostOne(NDArray a) {

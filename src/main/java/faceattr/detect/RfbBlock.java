@@ -13,6 +13,7 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import faceattr.engine.Scalars;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -77,7 +78,8 @@ final class RfbBlock extends AbstractBlock {
         }
         NDArray cat = NDArrays.concat(outs, 1);
         NDArray y = projection.forward(ps, new NDList(cat), training).singletonOrThrow();
-        return new NDList(x.add(y.mul(SCALE)));
+        // Scalars.mul: a plain y.mul(SCALE) corrupts gradients in DJL 0.36 (see Scalars).
+        return new NDList(x.add(Scalars.mul(y, SCALE)));
     }
 
     @Override

@@ -136,6 +136,18 @@ class CliIT {
         assertFalse(r.out().contains("MISSING"), r.out());
     }
 
+    @Test
+    void architectureReportListsEveryBranchPoint() throws Exception {
+        Run r = faceattr("info", "--architecture", "--input", "112", "--branch", "5");
+        assertEquals(0, r.code(), r.err());
+        long rows = r.out().lines().filter(l -> l.matches("\\| [0-7] (\\* )?\\| .*")).count();
+        assertEquals(8, rows, "one row per branch point 0..7:\n" + r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("| 5 * |")), "the chosen k is marked:\n" + r.out());
+        assertTrue(r.out().contains("4 single-task networks"), r.out());
+        assertEquals(2, faceattr("info", "--architecture", "--branch", "99").code());
+        assertEquals(2, faceattr("info", "--branch", "3").code());
+    }
+
     static List<Roi> readZip(Path zip) throws IOException {
         List<Roi> rois = new ArrayList<>();
         try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {

@@ -1,0 +1,112 @@
+package faceattr.model;
+
+import faceattr.engine.Autograd;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.ParameterStore;
+import faceattr.core.FaceAttrException;
+import faceattr.engine.Engines;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * Inference timing of {@link MultiTaskNet} for {@code faceattr bench}: random weights and random
+ * input (the speed does not depend on the values), parameters frozen and grad mode off, one
+ * sub-manager per batch. Network only: decoding, alignment and the copy of pixels into the input
+ * tensor are not included.
+ */
+public final class Benchmarks {
+    private Benchmarks() {
+    }
+
+    /**
+     * One measurement.
+     *
+     * @param config the configuration measured
+     * @param batch faces per forward pass
+     * @param medianMs median wall time of one forward pass
+     * @param minMs fastest pass
+     * @param maxMs slowest pass
+     * @param repeats timed passes
+     */
+    public record Result(ModelConfig config, int batch, double medianMs, double minMs, double maxMs, int repeats) {
+        /** @return faces per second at the median */
+        public double facesPerSecond() {
+            return batch * 1000.0 / medianMs;
+        }
+
+        /** @return one line, {@code attributes input=.. batch=.. ms_per_batch=.. faces_per_s=..} */
+        public String line() {
+            return String.format(Locale.ROOT, "attributes input=%d batch=%d ms_per_batch=%.1f min_ms=%.1f max_ms=%.1f "
+                    + "faces_per_s=%.1f repeats=%d", config.inputSize(), batch, medianMs, minMs, maxMs,
+                    facesPerSecond(), repeats);
+        }
+    }
+
+    /**
+     * Times {@code repeats} forward passes after 3 warm-up passes, the network prepared with
+     * {@link MultiTaskNet#prepareForInference()} (frozen, BatchNorm folded).
+     *
+     * @param config the network to build
+     * @param batch faces per pass, at least 1
+     * @param repeats timed passes, at least 1
+     * @return median, min and max
+     * @throws FaceAttrException when the engine cannot start
+     */
+    public static Result attributes(ModelConfig config, int batch, int repeats) throws FaceAttrException {
+        return attributes(config, batch, repeats, true);
+    }
+
+    /**
+     * As {@link #attributes(ModelConfig, int, int)}, optionally without folding BatchNorm (the
+     * parameters are frozen either way), to measure what folding gains.
+     *
+     * @param config the network to build
+     * @param batch faces per pass, at least 1
+     * @param repeats timed passes, at least 1
+     * @param foldBatchNorm whether to fold BatchNorm into the convolutions
+     * @return median, min and max
+     * @throws FaceAttrException when the engine cannot start
+     */
+    public static Result attributes(ModelConfig config, int batch, int repeats, boolean foldBatchNorm)
+            throws FaceAttrException {
+        if (batch < 1 || repeats < 1) {
+            throw new IllegalArgumentException("batch and repeats must be >= 1, got " + batch + ", " + repeats);
+        }
+        try (NDManager manager = Engines.newManager(); Autograd.Scope noGrad = Autograd.disable()) {
+            MultiTaskNet net = new MultiTaskNet(config);
+            net.initialize(manager);
+            if (foldBatchNorm) {
+                net.prepareForInference();
+            } else {
+                // frozen parameters keep PyTorch from recording a graph even where grad mode is on
+                net.freezeParameters(true);
+            }
+            ParameterStore ps = new ParameterStore(manager, false);
+            NDArray input = manager.randomNormal(net.inputShape(batch));
+            for (int i = 0; i < 3; i++) {
+                once(net, ps, input);
+            }
+            double[] ms = new double[repeats];
+            for (int i = 0; i < repeats; i++) {
+                long t0 = System.nanoTime();
+                once(net, ps, input);
+                ms[i] = (System.nanoTime() - t0) / 1e6;
+            }
+            Arrays.sort(ms);
+            return new Result(config, batch, ms[repeats / 2], ms[0], ms[repeats - 1], repeats);
+        }
+    }
+
+    private static void once(MultiTaskNet net, ParameterStore ps, NDArray input) {
+        try (NDManager sub = input.getManager().newSubManager()) {
+            // Ops put their results in their first operand's manager: lend the input to the
+            // sub-manager so that every temporary is freed with it; it returns when sub closes.
+            input.tempAttach(sub);
+            NDList out = net.forward(ps, new NDList(input), false);
+            out.attach(sub);
+            out.get(0).getFloat(0, 0); // PyTorch's CPU ops are synchronous; this only touches the result
+        }
+    }
+}
