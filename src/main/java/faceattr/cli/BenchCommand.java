@@ -7,6 +7,9 @@ import faceattr.detect.DetectorSettings;
 import faceattr.detect.RfemtcDetector;
 import faceattr.engine.Engines;
 import faceattr.io.ImageFiles;
+import faceattr.model.Architecture;
+import faceattr.model.Benchmarks;
+import faceattr.model.ModelConfig;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,14 +24,19 @@ import java.util.Set;
  * per-image lines, then one {@code BENCH <stage> ...} line per stage (docs/contracts.md).
  */
 final class BenchCommand {
-    static final String USAGE = "faceattr bench [--images DIR] [--repeat N] [--threads T] [--min-face PX] [--rfe]";
+    static final String USAGE = "faceattr bench [--stage detect|attributes|all] [--images DIR] [--repeat N] "
+            + "[--threads T] [--min-face PX] [--rfe]";
 
     private BenchCommand() {
     }
 
     static int run(List<String> argv, PrintStream out, PrintStream err) throws Args.UsageException {
-        Args a = new Args(argv, Set.of("images", "repeat", "threads", "min-face", "batch", "max-side"),
+        Args a = new Args(argv, Set.of("images", "repeat", "threads", "min-face", "batch", "max-side", "stage"),
                 Set.of("rfe"));
+        String stage = a.string("stage", "all");
+        if (!Set.of("detect", "attributes", "all").contains(stage)) {
+            throw new Args.UsageException("--stage must be detect, attributes or all, got '" + stage + "'");
+        }
         int repeat = a.integer("repeat", 5);
         int threads = a.integer("threads", Runtime.getRuntime().availableProcessors());
         if (repeat < 1 || threads < 1) {
@@ -38,6 +46,10 @@ final class BenchCommand {
         DetectorSettings settings = DetectCommand.settings(a);
         try {
             Engines.setThreads(threads);
+            if (stage.equals("attributes")) {
+                attributes(repeat, threads, out);
+                return 0;
+            }
             List<Path> files = ImageFiles.listImages(dir, w -> err.println("warning: " + w));
             List<RgbImage> images = new ArrayList<>();
             List<String> names = new ArrayList<>();
@@ -55,11 +67,41 @@ final class BenchCommand {
                 }
                 measure(detector, images, names, repeat, threads, out, "set=" + dir.getFileName());
             }
+            if (stage.equals("all")) {
+                attributes(repeat, threads, out);
+            }
         } catch (FaceAttrException e) {
             err.println("error: " + e.getMessage());
             return 1;
         }
         return 0;
+    }
+
+    /**
+     * The attribute network alone (default configuration, random weights: speed does not depend
+     * on the values) at input 112 and 224, batch 1 and 32, and the engine's float32 matmul rate,
+     * so the figures read as a fraction of the machine's limit. The BENCH line is 224, batch 32.
+     */
+    private static void attributes(int repeat, int threads, PrintStream out) throws FaceAttrException {
+        List<Benchmarks.Result> results = new ArrayList<>();
+        for (int size : new int[] {112, 224}) {
+            ModelConfig config = ModelConfig.builder().optInputSize(size).build();
+            for (int batch : new int[] {1, 32}) {
+                results.add(Benchmarks.attributes(config, batch, Math.max(3, repeat)));
+            }
+        }
+        // Measured after the network runs, on a warm engine: measured first it read 3x low here.
+        double gflops = Benchmarks.matmulGflops(1024, Math.max(9, repeat));
+        out.printf(Locale.ROOT, "matmul n=1024 gflops=%.1f threads=%d%n", gflops, threads);
+        for (Benchmarks.Result r : results) {
+            double flopsPerFace = 2.0 * Architecture.of(r.config()).total().macs();
+            out.printf(Locale.ROOT, "%s fraction_of_matmul=%.2f%n", r.line(),
+                    r.facesPerSecond() * flopsPerFace / 1e9 / gflops);
+        }
+        Benchmarks.Result headline = results.get(results.size() - 1);
+        out.printf(Locale.ROOT, "BENCH attributes images=%d faces=%d ms_per_image=%.2f faces_per_s=%.1f threads=%d "
+                + "input=%d batch=%d%n", headline.batch(), headline.batch(), headline.medianMs() / headline.batch(),
+                headline.facesPerSecond(), threads, headline.config().inputSize(), headline.batch());
     }
 
     private static void measure(RfemtcDetector detector, List<RgbImage> images, List<String> names, int repeat,

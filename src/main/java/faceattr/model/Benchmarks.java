@@ -109,4 +109,36 @@ public final class Benchmarks {
             out.get(0).getFloat(0, 0); // PyTorch's CPU ops are synchronous; this only touches the result
         }
     }
+
+    /**
+     * Measures float32 matrix multiplication through the same engine, so network throughput can be
+     * read as a fraction of the machine's limit: median of {@code repeats} n x n x n products after
+     * two warm-up runs.
+     *
+     * @param n the matrix side (1024 or 2048 are typical)
+     * @param repeats timed runs
+     * @return GFLOP/s (2 n^3 flops per product)
+     * @throws FaceAttrException when the engine cannot start
+     */
+    public static double matmulGflops(int n, int repeats) throws FaceAttrException {
+        try (ai.djl.ndarray.NDManager m = faceattr.engine.Engines.newManager();
+                Autograd.Scope off = Autograd.disable()) {
+            ai.djl.ndarray.NDArray a = m.randomUniform(-1, 1, new ai.djl.ndarray.types.Shape(n, n));
+            ai.djl.ndarray.NDArray b = m.randomUniform(-1, 1, new ai.djl.ndarray.types.Shape(n, n));
+            double[] t = new double[repeats];
+            for (int r = -2; r < repeats; r++) {
+                try (ai.djl.ndarray.NDManager sub = m.newSubManager()) {
+                    long t0 = System.nanoTime();
+                    ai.djl.ndarray.NDArray c = a.matMul(b);
+                    sub.attachInternal("c", c);
+                    c.getFloat(0, 0); // forces completion
+                    if (r >= 0) {
+                        t[r] = (System.nanoTime() - t0) / 1e9;
+                    }
+                }
+            }
+            java.util.Arrays.sort(t);
+            return 2.0 * n * n * n / t[repeats / 2] / 1e9;
+        }
+    }
 }
