@@ -1,13 +1,13 @@
 package faceattr.ij;
 
 import faceattr.core.FaceAttrException;
+import faceattr.io.AtomicFiles;
 import ij.gui.Roi;
 import ij.io.RoiEncoder;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -30,26 +30,21 @@ public final class RoiZip {
      */
     public static void write(Path file, List<Roi> rois) throws FaceAttrException {
         try {
-            Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-            try (OutputStream out = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(out)) {
-                Set<String> used = new HashSet<>();
-                for (Roi roi : rois) {
-                    String base = roi.getName() == null ? "roi" : roi.getName();
-                    String name = base;
-                    for (int k = 2; !used.add(name); k++) {
-                        name = base + "-" + k;
+            AtomicFiles.write(file, tmp -> {
+                try (OutputStream out = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(out)) {
+                    Set<String> used = new HashSet<>();
+                    for (Roi roi : rois) {
+                        String base = roi.getName() == null ? "roi" : roi.getName();
+                        String name = base;
+                        for (int k = 2; !used.add(name); k++) {
+                            name = base + "-" + k;
+                        }
+                        zip.putNextEntry(new ZipEntry(name + ".roi"));
+                        zip.write(RoiEncoder.saveAsByteArray(roi));
+                        zip.closeEntry();
                     }
-                    zip.putNextEntry(new ZipEntry(name + ".roi"));
-                    zip.write(RoiEncoder.saveAsByteArray(roi));
-                    zip.closeEntry();
                 }
-            } catch (IOException | RuntimeException e) {
-                Files.deleteIfExists(tmp);
-                throw e;
-            }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            });
         } catch (IOException e) {
             throw new FaceAttrException(file, "cannot write the ROI set (" + e.getMessage()
                     + "); choose a writable output folder", e);

@@ -9,7 +9,6 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -83,8 +82,7 @@ public final class FacesCsv {
     }
 
     /**
-     * Writes lines atomically: to a temporary file in the same folder, then renamed over the target,
-     * so a reader never sees half a file and an interrupted run leaves the old file intact.
+     * Writes lines atomically ({@link AtomicFiles}).
      *
      * @param file the target
      * @param header the header values
@@ -93,21 +91,16 @@ public final class FacesCsv {
      */
     public static void write(Path file, List<String> header, List<List<String>> rows) throws FaceAttrException {
         try {
-            Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                w.write(line(header));
-                w.write('\n');
-                for (List<String> r : rows) {
-                    w.write(line(r));
+            AtomicFiles.write(file, tmp -> {
+                try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                    w.write(line(header));
                     w.write('\n');
+                    for (List<String> r : rows) {
+                        w.write(line(r));
+                        w.write('\n');
+                    }
                 }
-            } catch (IOException e) {
-                Files.deleteIfExists(tmp);
-                throw e;
-            }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            });
         } catch (IOException e) {
             throw new FaceAttrException(file, "cannot write the CSV file (" + e.getMessage()
                     + "); choose a writable output folder", e);

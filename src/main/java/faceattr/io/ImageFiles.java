@@ -9,16 +9,12 @@ import java.awt.image.DataBuffer;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystemLoopException;
 import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -27,7 +23,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -217,47 +212,21 @@ public final class ImageFiles {
      */
     public static void writePng(RgbImage image, Path file) throws FaceAttrException {
         Objects.requireNonNull(image, "image");
-        Path target = file.toAbsolutePath();
-        Path tmp = null;
         try {
-            Path dir = target.getParent();
-            Files.createDirectories(dir);
-            // Not Files.createTempFile: its owner-only permissions would stick to the final PNG.
-            tmp = dir.resolve("." + target.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
-            BufferedImage out = new BufferedImage(image.width(), image.height(), BufferedImage.TYPE_INT_RGB);
-            out.setRGB(0, 0, image.width(), image.height(), image.toPackedRgb(), 0, image.width());
-            if (!ImageIO.write(out, "png", tmp.toFile())) {
-                throw new IOException("this Java has no PNG encoder");
-            }
-            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                channel.force(true);
-            }
-            moveOver(tmp, target);
+            AtomicFiles.write(file, tmp -> {
+                BufferedImage out = new BufferedImage(image.width(), image.height(), BufferedImage.TYPE_INT_RGB);
+                out.setRGB(0, 0, image.width(), image.height(), image.toPackedRgb(), 0, image.width());
+                if (!ImageIO.write(out, "png", tmp.toFile())) {
+                    throw new IOException("this Java has no PNG encoder");
+                }
+            });
         } catch (IOException | RuntimeException e) {
-            deleteQuietly(tmp);
             throw new FaceAttrException(file, "could not write the PNG (" + e.getMessage()
                     + "); check that the folder is writable and the disk is not full", e);
         }
     }
 
-    private static void moveOver(Path tmp, Path target) throws IOException {
-        try {
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            // Some network file systems cannot rename atomically; a plain replace is the best left.
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
 
-    private static void deleteQuietly(Path tmp) {
-        if (tmp != null) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // The original failure is the one worth reporting.
-            }
-        }
-    }
 
     /**
      * Lists the image files under a folder, recursively, sorted by path; or a single image file.
