@@ -177,11 +177,9 @@ public final class RfemtcDetector implements FaceDetector {
             previous = level;
             levels.add(level);
         }
-        double totalArea = 0;
         int packFrom = levels.size();
         for (int i = levels.size() - 1; i >= 0; i--) {
             RgbImage l = levels.get(i);
-            totalArea += l.width() * (double) l.height();
             if (l.width() * (double) l.height() < PACK_AREA) {
                 packFrom = i;
             }
@@ -396,7 +394,7 @@ public final class RfemtcDetector implements FaceDetector {
         } catch (java.util.concurrent.ExecutionException e) {
             throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
         } catch (RuntimeException e) {
-            throw e;
+            throw e; // not wrapped by the generic catch below
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
