@@ -178,10 +178,10 @@ final class CascadeNet extends AbstractBlock {
         NDArray weight = m.create(w4, new Shape(4 * out, 3, 4, 4));
         NDArray bias = b.tile(4);
         NDArray y = Conv2d.conv2d(x, weight, bias, new Shape(2, 2)).singletonOrThrow();
-        NDArray slope = a.tile(4).reshape(1, 4 * out, 1, 1);
-        NDArray neg = y.minimum(0f);
-        neg.muli(slope);
-        NDArray z = y.maximum(0f).addi(neg);
+        // PReLU with slopes above 1 and below 0: y + (alpha - 1) * min(y, 0), in place.
+        NDArray z = y.minimum(0f);
+        z.muli(a.tile(4).reshape(1, 4 * out, 1, 1).sub(1f));
+        z.addi(y);
         NDArray m01 = z.get(":, 0:" + out).maximum(z.get(":, " + out + ":" + 2 * out));
         NDArray m23 = z.get(":, " + 2 * out + ":" + 3 * out).maximum(z.get(":, " + 3 * out + ":"));
         return m01.maximum(m23);

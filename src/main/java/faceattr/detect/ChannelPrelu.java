@@ -12,7 +12,8 @@ import ai.djl.util.PairList;
 
 /**
  * PReLU with one slope per channel (axis 1), as in MTCNN: {@code max(x, 0) + alpha * min(x, 0)},
- * computed as {@code max(x, alpha * x)} at inference when every slope is at most 1 (equal then).
+ * computed at inference as {@code max(x, alpha * x)} when every slope is at most 1 (equal then),
+ * else as {@code x + (alpha - 1) * min(x, 0)}.
  * Works on (N, C) and (N, C, H, W) inputs.
  */
 final class ChannelPrelu extends AbstractBlock {
@@ -35,9 +36,15 @@ final class ChannelPrelu extends AbstractBlock {
         java.util.Arrays.fill(bshape, 1);
         bshape[1] = channels;
         NDArray slope = a.reshape(new Shape(bshape));
-        if (!training && allAtMostOne(a)) {
-            // For alpha <= 1, prelu(x) = max(x, alpha * x): two passes over memory instead of four.
-            return new NDList(x.maximum(x.mul(slope)));
+        if (!training) {
+            if (allAtMostOne(a)) {
+                // For alpha <= 1, prelu(x) = max(x, alpha * x): two passes over memory instead of four.
+                return new NDList(x.maximum(x.mul(slope)));
+            }
+            // Any alpha: x + (alpha - 1) * min(x, 0), three passes and one new array.
+            NDArray out = x.minimum(0f);
+            out.muli(slope.sub(1f));
+            return new NDList(out.addi(x));
         }
         // relu(x) + alpha * (x - relu(x)): no NDArray-with-number op, because under autograd
         // those corrupt gradients in DJL 0.36 (see faceattr.engine.Scalars).

@@ -443,7 +443,8 @@ public final class RfemtcDetector implements FaceDetector {
     }
 
     /**
-     * Crops each candidate's box (zero outside the image), resizes it to size x size, normalises.
+     * Crops each candidate's box (zero outside the image), resizes it to size x size, normalises
+     * ({@link CropSampler}).
      * A large box is cut from the smallest pyramid level where it still spans at least
      * {@code size} pixels, so the area resize reads a few hundred pixels instead of a whole face
      * at full resolution. This differs slightly from reference MTCNN, which cuts from the original:
@@ -465,28 +466,10 @@ public final class RfemtcDetector implements FaceDetector {
             }
             double sx = src.width() / (double) img.width();
             double sy = src.height() / (double) img.height();
-            RgbImage crop = ImageOps.resize(cropPadded(src, (int) Math.round(c.x1 * sx), (int) Math.round(c.y1 * sy),
-                    (int) Math.round(c.x2 * sx), (int) Math.round(c.y2 * sy)), size, size);
-            System.arraycopy(ImageOps.toFloatCHW(crop, MEAN, SCALE), 0, data, i * plane, plane);
+            CropSampler.sample(src, (int) Math.round(c.x1 * sx), (int) Math.round(c.y1 * sy),
+                    (int) Math.round(c.x2 * sx), (int) Math.round(c.y2 * sy), size, MEAN, SCALE, data, i * plane);
         }
         return scope.create(FloatBuffer.wrap(data), new Shape(batch.size(), 3, size, size));
-    }
-
-    /** @return the pixels [x1, x2) x [y1, y2) of img, black where outside; at least 1x1 */
-    static RgbImage cropPadded(RgbImage img, int x1, int y1, int x2, int y2) {
-        int w = Math.max(1, x2 - x1);
-        int h = Math.max(1, y2 - y1);
-        byte[] out = new byte[w * h * 3];
-        byte[] src = img.pixels();
-        int sx0 = Math.max(0, x1);
-        int sx1 = Math.min(img.width(), x1 + w);
-        if (sx1 > sx0) {
-            for (int y = Math.max(0, y1); y < Math.min(img.height(), y1 + h); y++) {
-                System.arraycopy(src, (y * img.width() + sx0) * 3, out, ((y - y1) * w + (sx0 - x1)) * 3,
-                        (sx1 - sx0) * 3);
-            }
-        }
-        return new RgbImage(w, h, out);
     }
 
     @Override
