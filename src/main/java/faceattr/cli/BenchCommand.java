@@ -33,6 +33,10 @@ final class BenchCommand {
     static int run(List<String> argv, PrintStream out, PrintStream err) throws Args.UsageException {
         Args a = new Args(argv, Set.of("images", "repeat", "threads", "min-face", "batch", "max-side", "stage"),
                 Set.of("rfe"));
+        if (!a.positional().isEmpty()) {
+            throw new Args.UsageException("bench takes no file arguments (got '" + a.positional().get(0)
+                    + "'); use --images DIR");
+        }
         String stage = a.string("stage", "all");
         if (!Set.of("detect", "attributes", "all").contains(stage)) {
             throw new Args.UsageException("--stage must be detect, attributes or all, got '" + stage + "'");

@@ -124,6 +124,9 @@ class CliIT {
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--min-face"), r.err());
         assertEquals(2, faceattr("frobnicate").code());
+        Run bench = faceattr("bench", "--stage", "detect", samples.toString());
+        assertEquals(2, bench.code());
+        assertTrue(bench.err().contains("--images"), bench.err());
     }
 
     @Test
