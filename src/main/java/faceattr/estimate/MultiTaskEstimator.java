@@ -36,7 +36,7 @@ import java.util.Objects;
  * <p>Thread safety: {@link #estimate} may be called from several threads at once (each call uses
  * its own predictor); a {@link Predictor} itself belongs to one thread.
  */
-public final class MultiTaskEstimator implements AutoCloseable {
+public final class MultiTaskEstimator implements AttributeEstimator {
     /** Faces per forward pass in {@link #estimate(List)}. */
     public static final int DEFAULT_BATCH = 32;
     /** ImageNet channel means (R, G, B) of torchvision's weights, on pixel values / 255. */
@@ -238,6 +238,22 @@ public final class MultiTaskEstimator implements AutoCloseable {
                     + c, e);
         }
         return out;
+    }
+
+    @Override
+    public String name() {
+        return card.name();
+    }
+
+    @Override
+    public boolean estimatesRace() {
+        return net.config().taskGroups().stream().anyMatch(g -> g.tasks().contains(faceattr.labels.Task.RACE));
+    }
+
+    /** The 5-point similarity alignment of facts.md at the model's input size. */
+    @Override
+    public RgbImage crop(RgbImage image, faceattr.detect.DetectedFace face) {
+        return faceattr.align.FaceAligner.align(image, face.landmarks(), inputSize()).crop();
     }
 
     /** @return the side of the square input crops in pixels */
