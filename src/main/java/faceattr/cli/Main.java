@@ -13,6 +13,7 @@ import java.util.List;
 public final class Main {
     private static final String USAGE = String.join("\n", "usage:",
             "  " + DetectCommand.USAGE,
+            "  " + DetectCommand.ANALYZE_USAGE,
             "  " + BenchCommand.USAGE,
             "  " + InfoCommand.USAGE,
             "(analyze, train, eval and export are not available in this version)");
@@ -40,6 +41,7 @@ public final class Main {
         try {
             return switch (args.get(0)) {
                 case "detect" -> DetectCommand.run(rest, out, err);
+                case "analyze" -> DetectCommand.run(rest, out, err, true);
                 case "bench" -> BenchCommand.run(rest, out, err);
                 case "info" -> InfoCommand.run(rest, out, err);
                 case "--version" -> {

@@ -1,6 +1,7 @@
 package faceattr.ij;
 
 import faceattr.detect.Box;
+import faceattr.io.FacesCsv;
 import faceattr.detect.DetectedFace;
 import faceattr.detect.Landmarks;
 import ij.ImagePlus;
@@ -58,6 +59,14 @@ public final class FaceRois {
                 position(roi, faces, plane);
                 roi.setProperty(SCORE, number(face.score()));
                 roi.setProperty(LANDMARKS, landmarks(face.landmarks()));
+                if (plane.analysed()) {
+                    List<String> values = FacesCsv.attributeValues(plane.attributes().get(i));
+                    for (int k = 0; k < values.size(); k++) {
+                        if (!values.get(k).isEmpty()) { // no race from a model without a race head
+                            roi.setProperty(FacesCsv.ATTRIBUTE_COLUMNS.get(k), values.get(k));
+                        }
+                    }
+                }
                 mark(roi, faces.title());
                 rois.add(roi);
             }

@@ -3,6 +3,7 @@ package faceattr.ij;
 import faceattr.detect.Box;
 import faceattr.detect.DetectedFace;
 import faceattr.detect.Landmarks;
+import faceattr.estimate.FaceAttributes;
 import faceattr.io.FacesCsv;
 import ij.measure.ResultsTable;
 import java.util.Arrays;
@@ -87,7 +88,7 @@ public final class FaceTable {
             return false;
         }
         for (String h : headings) {
-            if (!COLUMNS.contains(h) && !SLICE.equals(h)) {
+            if (!COLUMNS.contains(h) && !SLICE.equals(h) && !FacesCsv.ATTRIBUTE_COLUMNS.contains(h)) {
                 return false;
             }
         }
@@ -106,7 +107,8 @@ public final class FaceTable {
             if (faces.isStack()) {
                 n = 0; // faces count within a plane on stacks, as in the ROI names sN-face-M
             }
-            for (DetectedFace face : plane.faces()) {
+            for (int f = 0; f < plane.faces().size(); f++) {
+                DetectedFace face = plane.faces().get(f);
                 n++;
                 rt.addRow();
                 rt.addValue(IMAGE, faces.title());
@@ -125,6 +127,23 @@ public final class FaceTable {
                 if (faces.isStack()) {
                     rt.addValue(SLICE, plane.plane());
                 }
+                if (plane.analysed()) {
+                    addAttributes(rt, plane.attributes().get(f));
+                }
+            }
+        }
+    }
+
+    /** Numbers as numbers (age, *_p), labels as text; an absent race stays an empty cell. */
+    private static void addAttributes(ResultsTable rt, FaceAttributes a) {
+        List<String> values = FacesCsv.attributeValues(a);
+        for (int k = 0; k < values.size(); k++) {
+            String column = FacesCsv.ATTRIBUTE_COLUMNS.get(k);
+            String v = values.get(k);
+            if (column.equals("age") || column.endsWith("_p")) {
+                rt.addValue(column, v.isEmpty() ? Double.NaN : Double.parseDouble(v));
+            } else {
+                rt.addValue(column, v);
             }
         }
     }

@@ -47,6 +47,19 @@ public record ImageFaces(String title, int planeCount, boolean hyperstack, List<
     }
 
     /**
+     * The analysed faces of a single-plane image.
+     *
+     * @param title the image title
+     * @param faces the faces
+     * @param attributes their attributes, in the same order
+     * @return the value
+     */
+    public static ImageFaces single(String title, List<DetectedFace> faces,
+            List<faceattr.estimate.FaceAttributes> attributes) {
+        return new ImageFaces(title, 1, false, List.of(new PlaneFaces(1, 1, 1, faces, attributes)));
+    }
+
+    /**
      * The faces of some planes of an ImageJ image; title, plane count and position style are taken
      * from the image.
      *

@@ -1,6 +1,7 @@
 package faceattr.ij;
 
 import faceattr.detect.DetectedFace;
+import faceattr.estimate.FaceAttributes;
 import java.util.List;
 import java.util.Objects;
 
@@ -12,8 +13,9 @@ import java.util.Objects;
  * @param z the z position, 1-based
  * @param t the t position (frame), 1-based
  * @param faces the faces, in the detector's order (descending score); copied
+ * @param attributes their estimated attributes, in the same order; empty when not analysed; copied
  */
-public record PlaneFaces(int plane, int z, int t, List<DetectedFace> faces) {
+public record PlaneFaces(int plane, int z, int t, List<DetectedFace> faces, List<FaceAttributes> attributes) {
 
     /**
      * Checks and copies.
@@ -28,6 +30,27 @@ public record PlaneFaces(int plane, int z, int t, List<DetectedFace> faces) {
             throw new IllegalArgumentException("plane, z and t are 1-based, got " + plane + ", " + z + ", " + t);
         }
         faces = List.copyOf(Objects.requireNonNull(faces, "faces"));
+        attributes = List.copyOf(Objects.requireNonNull(attributes, "attributes"));
+        if (!attributes.isEmpty() && attributes.size() != faces.size()) {
+            throw new IllegalArgumentException(faces.size() + " faces but " + attributes.size() + " attribute sets");
+        }
+    }
+
+    /**
+     * Faces without attributes (detection only).
+     *
+     * @param plane the plane number, 1-based
+     * @param z the z position, 1-based
+     * @param t the frame, 1-based
+     * @param faces the faces
+     */
+    public PlaneFaces(int plane, int z, int t, List<DetectedFace> faces) {
+        this(plane, z, t, faces, List.of());
+    }
+
+    /** @return whether the faces carry attributes */
+    public boolean analysed() {
+        return !attributes.isEmpty();
     }
 
     /**

@@ -4,6 +4,7 @@ import faceattr.core.FaceAttrException;
 import faceattr.detect.Box;
 import faceattr.detect.DetectedFace;
 import faceattr.detect.Landmarks;
+import faceattr.estimate.FaceAttributes;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +21,11 @@ import java.util.Locale;
 public final class FacesCsv {
     /** Columns written by detection, in order. */
     public static final List<String> DETECT_COLUMNS = detectColumns();
+    /** Columns analysis adds after {@link #DETECT_COLUMNS}, in order. */
+    public static final List<String> ATTRIBUTE_COLUMNS = List.of("age", "age_group", "age_group_p", "gender",
+            "gender_p", "race", "race_p", "emotion", "emotion_p", "model");
+    /** Columns written by analysis: {@link #DETECT_COLUMNS} then {@link #ATTRIBUTE_COLUMNS}. */
+    public static final List<String> ANALYZE_COLUMNS = concat(DETECT_COLUMNS, ATTRIBUTE_COLUMNS);
     /** The extra column for a stack slice. */
     public static final String SLICE = "slice";
 
@@ -57,6 +63,30 @@ public final class FacesCsv {
             v.add(number(d));
         }
         return v;
+    }
+
+    /**
+     * A face's attributes as CSV values, in {@link #ATTRIBUTE_COLUMNS} order. Race is empty when
+     * the model does not estimate it (docs/contracts.md).
+     *
+     * @param a the attributes
+     * @return the values, formatted
+     */
+    public static List<String> attributeValues(FaceAttributes a) {
+        return List.of(String.format(Locale.ROOT, "%.1f", a.ageMean()), a.ageGroup(), probability(a.ageGroupP()),
+                a.gender(), probability(a.genderP()), a.hasRace() ? a.race() : "",
+                a.hasRace() ? probability(a.raceP()) : "", a.emotion(), probability(a.emotionP()), a.modelName());
+    }
+
+    /** @return a probability with four decimals, locale-independent */
+    public static String probability(double p) {
+        return String.format(Locale.ROOT, "%.4f", p);
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> c = new ArrayList<>(a);
+        c.addAll(b);
+        return List.copyOf(c);
     }
 
     /** @return a coordinate with two decimals, locale-independent */

@@ -22,6 +22,17 @@ public final class OverlayRenderer {
     }
 
     /**
+     * The overlay label of an analysed face, e.g. {@code "31 F happiness"}: rounded age, M or F,
+     * emotion.
+     *
+     * @param a the attributes
+     * @return the label
+     */
+    public static String label(faceattr.estimate.FaceAttributes a) {
+        return Math.round(a.ageMean()) + " " + (a.gender().equals("male") ? "M" : "F") + " " + a.emotion();
+    }
+
+    /**
      * @param image the image
      * @param faces the faces, in pixels of {@code image}
      * @param labels one label per face (e.g. "1" or "31 F happy"), or null for the face number

@@ -48,6 +48,7 @@ public final class TfjsOracle {
     private static final long RUN_TIMEOUT_S = 120;
     private static final long INSTALL_TIMEOUT_S = 900;
     private static final long PROBE_TIMEOUT_S = 60;
+    private static final int LOG_HEAD_CHARS = 2000;
     private static final int LOG_TAIL_CHARS = 4000;
 
     /** Installed dependency folder of this JVM, once known. */
@@ -321,13 +322,16 @@ public final class TfjsOracle {
         }
     }
 
+    /** The log's text, or its head and tail if long. */
     private static String tail(Path log) {
         try {
             if (!Files.exists(log)) {
                 return "(no output)";
             }
             String s = new String(Files.readAllBytes(log), StandardCharsets.UTF_8).strip();
-            return s.length() <= LOG_TAIL_CHARS ? s : "..." + s.substring(s.length() - LOG_TAIL_CHARS);
+            // Keep the head too: npm prints the actual error first and a long usage text after it.
+            return s.length() <= LOG_HEAD_CHARS + LOG_TAIL_CHARS ? s
+                    : s.substring(0, LOG_HEAD_CHARS) + "\n[...]\n" + s.substring(s.length() - LOG_TAIL_CHARS);
         } catch (IOException e) {
             return "(cannot read " + log + ": " + e + ")";
         }
