@@ -96,6 +96,45 @@ class CliIT {
     }
 
     @Test
+    void analyzeOnSampleDataAddsValidAttributesMatchingTheRois() throws Exception {
+        Path out = tmp.resolve("analyzed");
+        Run r = faceattr("analyze", "--overlay", "--out", out.toString(), samples.toString());
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = Files.readAllLines(out.resolve("faces.csv"));
+        assertEquals(String.join(",", FacesCsv.DETECT_COLUMNS) + ",age,age_group,age_group_p,gender,gender_p,race,"
+                + "race_p,emotion,emotion_p,model", lines.get(0), "contracts.md column order");
+        assertEquals(2, lines.size(), lines.toString());
+        List<String> header = List.of(lines.get(0).split(",", -1));
+        String[] row = lines.get(1).split(",", -1);
+        assertEquals(header.size(), row.length);
+        double age = Double.parseDouble(row[header.indexOf("age")]);
+        assertTrue(age > 15 && age < 70, "the astronaut is an adult: " + lines.get(1));
+        assertTrue(List.of("male", "female").contains(row[header.indexOf("gender")]), lines.get(1));
+        assertTrue(List.of("neutral", "happiness", "sadness", "anger", "fear", "disgust", "surprise")
+                .contains(row[header.indexOf("emotion")]), lines.get(1));
+        assertTrue(faceattr.labels.LabelSpaces.AGE_GROUP.classes().contains(row[header.indexOf("age_group")]),
+                lines.get(1));
+        for (String p : List.of("age_group_p", "gender_p", "emotion_p")) {
+            double v = Double.parseDouble(row[header.indexOf(p)]);
+            assertTrue(v >= 0 && v <= 1, p + "=" + v);
+        }
+        assertEquals("", row[header.indexOf("race")], "the reference estimators have no race output");
+        assertEquals("reference", row[header.indexOf("model")]);
+
+        Roi roi = readZip(out.resolve("rois/astronaut.zip")).get(0);
+        for (String c : List.of("age", "age_group", "age_group_p", "gender", "gender_p", "emotion", "emotion_p",
+                "model")) {
+            assertEquals(row[header.indexOf(c)], roi.getProperty(c), "ROI property " + c + " equals the table");
+        }
+        assertEquals(null, roi.getProperty("race"));
+        assertTrue(Files.exists(out.resolve("overlays/astronaut.png")));
+
+        Run bad = faceattr("analyze", "--model", tmp.resolve("no-such-model").toString(), samples.toString());
+        assertEquals(1, bad.code());
+        assertTrue(bad.err().contains("no-such-model") && bad.err().contains("reference"), bad.err());
+    }
+
+    @Test
     void corruptAndTinyInputsAreReportedAndTheRestProcessed() throws Exception {
         Path in = tmp.resolve("in");
         Files.createDirectories(in.resolve("sub"));

@@ -51,8 +51,8 @@ public final class TfjsOracle {
     private static final int LOG_HEAD_CHARS = 2000;
     private static final int LOG_TAIL_CHARS = 4000;
 
-    /** Installed dependency folder of this JVM, once known. */
-    private static Path installed;
+    /** Whether node has been found on the PATH in this JVM. */
+    private static boolean nodeChecked;
 
     /**
      * Oracle outputs for a batch of n faces.
@@ -88,6 +88,7 @@ public final class TfjsOracle {
             throw new IllegalArgumentException("model folder not found: " + modelDir.toAbsolutePath());
         }
         Path source = findOracleDir();
+        checkNode();
         Path deps = ensureInstalled(source);
         Path script = publishScript(source.resolve("oracle.mjs"), deps);
 
@@ -127,11 +128,9 @@ public final class TfjsOracle {
         byte[] lock = Files.readAllBytes(source.resolve("package-lock.json"));
         String key = sha256Hex(lock).substring(0, 16);
         Path dest = cacheRoot().resolve("oracle-" + key);
-        if (dest.equals(installed) || Files.isRegularFile(dest.resolve(COMPLETE_MARKER))) {
-            installed = dest;
+        if (Files.isRegularFile(dest.resolve(COMPLETE_MARKER))) {
             return dest;
         }
-        probe("node");
         probe(npm());
         Files.createDirectories(dest.getParent());
         removeAbandonedInstalls(dest.getParent());
@@ -165,7 +164,6 @@ public final class TfjsOracle {
         } finally {
             deleteTree(tmp); // no-op once moved
         }
-        installed = dest;
         return dest;
     }
 
@@ -220,6 +218,13 @@ public final class TfjsOracle {
 
     private static String npm() {
         return System.getProperty("os.name", "").startsWith("Windows") ? "npm.cmd" : "npm";
+    }
+
+    private static synchronized void checkNode() throws Exception {
+        if (!nodeChecked) {
+            probe("node");
+            nodeChecked = true;
+        }
     }
 
     /** Fails clearly if a tool is not on the PATH. */
