@@ -8,6 +8,8 @@ import faceattr.detect.DetectedFace;
 import faceattr.detect.DetectorSettings;
 import faceattr.detect.FaceDetector;
 import faceattr.detect.RfemtcDetector;
+import faceattr.estimate.AttributeEstimator;
+import faceattr.estimate.FaceAttributes;
 import ij.IJ;
 import ij.ImagePlus;
 import ij.Macro;
@@ -153,6 +155,26 @@ public final class DetectFacesPlugin implements PlugIn {
      * @return the faces; on cancellation, those of the planes finished
      */
     public static Result detect(ImagePlus imp, FaceDetector detector, boolean allPlanes, Progress progress) {
+        try {
+            return detect(imp, detector, null, allPlanes, progress);
+        } catch (FaceAttrException e) {
+            throw new IllegalStateException(e); // detection alone throws no FaceAttrException
+        }
+    }
+
+    /**
+     * Detects and, with an estimator, estimates the attributes of each face (one batch per plane).
+     *
+     * @param imp the image
+     * @param detector the detector (the caller closes it)
+     * @param estimator the estimator (the caller closes it), or null for detection only
+     * @param allPlanes every z/t plane, or only the one on display
+     * @param progress progress and cancellation
+     * @return the faces with their attributes; on cancellation, those of the planes finished
+     * @throws FaceAttrException when the estimator fails
+     */
+    public static Result detect(ImagePlus imp, FaceDetector detector, AttributeEstimator estimator,
+            boolean allPlanes, Progress progress) throws FaceAttrException {
         List<int[]> positions = positions(imp, allPlanes);
         List<PlaneFaces> done = new ArrayList<>(positions.size());
         boolean cancelled = false;
@@ -166,7 +188,16 @@ public final class DetectFacesPlugin implements PlugIn {
                 progress.checkCancelled();
                 RgbImage rgb = ImagePlusConverter.convert(imp, z, t);
                 List<DetectedFace> faces = detector.detect(rgb, progress);
-                done.add(new PlaneFaces(PlaneFaces.planeNumber(z, t, imp.getNSlices()), z, t, faces));
+                List<FaceAttributes> attributes = List.of();
+                if (estimator != null) {
+                    progress.report(0.95, "estimating " + faces.size() + " faces");
+                    List<RgbImage> crops = new ArrayList<>(faces.size());
+                    for (DetectedFace f : faces) {
+                        crops.add(estimator.crop(rgb, f));
+                    }
+                    attributes = estimator.estimate(crops);
+                }
+                done.add(new PlaneFaces(PlaneFaces.planeNumber(z, t, imp.getNSlices()), z, t, faces, attributes));
             }
         } catch (CancelledException e) {
             cancelled = true;
@@ -245,20 +276,49 @@ public final class DetectFacesPlugin implements PlugIn {
      * @return the options, or null when cancelled or a number was invalid
      */
     static Options showDialog(ImagePlus imp) {
+        Choice c = showDialog(imp, COMMAND, PREFS, null);
+        return c == null ? null : c.options();
+    }
+
+    /**
+     * The dialog's answers.
+     *
+     * @param options detection options
+     * @param model the {@value AnalyzeFacesPlugin#KEY_MODEL} value, or null without that field
+     */
+    record Choice(Options options, String model) {
+    }
+
+    /**
+     * The dialog of Detect Faces and, with a model field, of Analyze Faces. Same rules as
+     * {@link #showDialog(ImagePlus)}; the model choice is remembered between sessions (IJ Prefs)
+     * except in macros.
+     *
+     * @param imp the image
+     * @param title the command
+     * @param prefs prefix of the remembered values
+     * @param model the default model choice, or null for no model field
+     * @return the answers, or null when cancelled or a number was invalid
+     */
+    static Choice showDialog(ImagePlus imp, String title, String prefs, String model) {
         boolean macro = Macro.getOptions() != null;
         Options d = Options.DEFAULT;
-        double minFace = macro ? d.minFace() : Prefs.get(PREFS + KEY_MIN_FACE, d.minFace());
-        double threshold = macro ? d.threshold() : Prefs.get(PREFS + KEY_THRESHOLD, d.threshold());
-        boolean add = !macro && Prefs.get(PREFS + KEY_ADD, false);
+        double minFace = macro ? d.minFace() : Prefs.get(prefs + KEY_MIN_FACE, d.minFace());
+        double threshold = macro ? d.threshold() : Prefs.get(prefs + KEY_THRESHOLD, d.threshold());
+        boolean add = !macro && Prefs.get(prefs + KEY_ADD, false);
         boolean stack = imp.getNSlices() * imp.getNFrames() > 1;
 
-        GenericDialog gd = new GenericDialog(COMMAND);
+        GenericDialog gd = new GenericDialog(title);
         // The first word of each label is the macro key.
         gd.addNumericField("Min_face size:", minFace, 0, 6, "pixels");
         gd.addNumericField("Threshold (O-Net face probability):", threshold, 2, 6, "");
         gd.addCheckbox("Add to this image's earlier face ROIs and rows", add);
         if (stack) {
             gd.addChoice("Slices:", new String[] {SLICES_ALL, SLICES_CURRENT}, SLICES_ALL);
+        }
+        if (model != null) {
+            String remembered = macro ? model : Prefs.get(prefs + AnalyzeFacesPlugin.KEY_MODEL, model);
+            gd.addStringField("Model (reference or a model folder):", remembered, 30);
         }
         gd.showDialog();
         if (gd.wasCanceled()) {
@@ -268,16 +328,20 @@ public final class DetectFacesPlugin implements PlugIn {
         threshold = gd.getNextNumber();
         add = gd.getNextBoolean();
         boolean all = !stack || SLICES_ALL.equals(gd.getNextChoice());
+        String chosenModel = model == null ? null : gd.getNextString().trim();
         if (gd.invalidNumber()) {
-            error(KEY_MIN_FACE + " and " + KEY_THRESHOLD + " must be numbers.");
+            error(title, KEY_MIN_FACE + " and " + KEY_THRESHOLD + " must be numbers.");
             return null;
         }
         if (!macro) {
-            Prefs.set(PREFS + KEY_MIN_FACE, minFace);
-            Prefs.set(PREFS + KEY_THRESHOLD, threshold);
-            Prefs.set(PREFS + KEY_ADD, add);
+            Prefs.set(prefs + KEY_MIN_FACE, minFace);
+            Prefs.set(prefs + KEY_THRESHOLD, threshold);
+            Prefs.set(prefs + KEY_ADD, add);
+            if (chosenModel != null) {
+                Prefs.set(prefs + AnalyzeFacesPlugin.KEY_MODEL, chosenModel);
+            }
         }
-        return new Options(minFace, threshold, add, all);
+        return new Choice(new Options(minFace, threshold, add, all), chosenModel);
     }
 
     /**
@@ -288,11 +352,21 @@ public final class DetectFacesPlugin implements PlugIn {
      * @param message what went wrong and what to do
      */
     static void error(String message) {
+        error(COMMAND, message);
+    }
+
+    /**
+     * As {@link #error(String)} for another command's title.
+     *
+     * @param command the command
+     * @param message what went wrong and what to do
+     */
+    static void error(String command, String message) {
         if (IJ.getInstance() == null && Interpreter.getInstance() != null) {
-            IJ.log(COMMAND + ": " + message);
+            IJ.log(command + ": " + message);
             Interpreter.abort();
         } else {
-            IJ.error(COMMAND, message);
+            IJ.error(command, message);
         }
     }
 

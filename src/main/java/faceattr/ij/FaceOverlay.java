@@ -3,6 +3,7 @@ package faceattr.ij;
 import faceattr.detect.Box;
 import faceattr.detect.DetectedFace;
 import faceattr.detect.Landmarks;
+import faceattr.io.OverlayRenderer;
 import ij.ImagePlus;
 import ij.gui.Overlay;
 import ij.gui.PointRoi;
@@ -12,7 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Presents faces on an image's overlay: per face its box and its 5 landmarks as one multi-point,
+ * Presents faces on an image's overlay: per face its box, its 5 landmarks as one multi-point and,
+ * after Analyze Faces, a text label with its attributes;
  * positioned per plane on stacks as {@link FaceRois} positions ROIs. Overlay elements carry the same
  * marker as the ROIs, so a later run without {@code add} removes only its own elements.
  */
@@ -54,6 +56,19 @@ public final class FaceOverlay {
                 FaceRois.position(points, faces, plane);
                 FaceRois.mark(points, faces.title());
                 out.add(points);
+
+                if (plane.analysed()) {
+                    // The attributes above the box, e.g. "31 F happiness", as in the CLI's overlays.
+                    int size = (int) Math.max(9, Math.min(48, b.width() / 6));
+                    java.awt.Font font = new java.awt.Font("SansSerif", java.awt.Font.PLAIN, size);
+                    ij.gui.TextRoi text = new ij.gui.TextRoi(b.x(), Math.max(0, b.y() - size * 1.4),
+                            OverlayRenderer.label(plane.attributes().get(i)), font);
+                    text.setName(name + "-label");
+                    text.setStrokeColor(BOX_COLOR);
+                    FaceRois.position(text, faces, plane);
+                    FaceRois.mark(text, faces.title());
+                    out.add(text);
+                }
             }
         }
         return out;

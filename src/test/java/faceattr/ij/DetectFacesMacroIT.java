@@ -219,7 +219,7 @@ class DetectFacesMacroIT {
     }
 
     /** Reads a ROI set with ImageJ's decoder; keys are the entry names less ".roi", in order. */
-    private static Map<String, Roi> readRoiSet(Path zip) throws IOException {
+    static Map<String, Roi> readRoiSet(Path zip) throws IOException {
         Map<String, Roi> out = new LinkedHashMap<>();
         try (InputStream is = Files.newInputStream(zip); ZipInputStream zis = new ZipInputStream(is)) {
             ZipEntry e;
@@ -234,7 +234,7 @@ class DetectFacesMacroIT {
         return out;
     }
 
-    private static List<Map<String, String>> csvRows(List<String> lines) {
+    static List<Map<String, String>> csvRows(List<String> lines) {
         List<String> header = List.of(lines.get(0).split(","));
         List<Map<String, String>> rows = new ArrayList<>();
         for (String line : lines.subList(1, lines.size())) {
@@ -262,12 +262,17 @@ class DetectFacesMacroIT {
     }
 
     /** The output of one ImageJ run. */
-    private record Run(int exitCode, String output) {
+    record Run(int exitCode, String output) {
     }
 
     /** Runs {@code imagej -batch <macro> <args>}; fails on a timeout or a non-zero exit. */
     private static Run imagej(Path macro, String args) throws IOException, InterruptedException {
-        Path log = Files.createTempFile(tmp, "imagej", ".log");
+        return imagej(macro, args, tmp);
+    }
+
+    /** As {@link #imagej(Path, String)}, with the log written to a given folder (for other ITs). */
+    static Run imagej(Path macro, String args, Path logDir) throws IOException, InterruptedException {
+        Path log = Files.createTempFile(logDir, "imagej", ".log");
         ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toAbsolutePath().toString(), "-batch",
                 macro.toAbsolutePath().toString(), args).redirectErrorStream(true).redirectOutput(log.toFile());
         Process p = pb.start();

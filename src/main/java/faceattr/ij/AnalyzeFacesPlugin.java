@@ -1,0 +1,67 @@
+package faceattr.ij;
+
+import faceattr.core.FaceAttrException;
+import faceattr.detect.DetectorSettings;
+import faceattr.detect.FaceDetector;
+import faceattr.detect.RfemtcDetector;
+import faceattr.estimate.AttributeEstimator;
+import faceattr.reference.Estimators;
+import ij.IJ;
+import ij.ImagePlus;
+import ij.WindowManager;
+import ij.plugin.PlugIn;
+
+/**
+ * Plugins &gt; Face Attributes &gt; Analyze Faces: Detect Faces plus each face's age, age group,
+ * gender, race (when the model has it) and emotion, published as ROI properties, Results columns
+ * and overlay labels (docs/contracts.md).
+ *
+ * <p>Macro keys: those of {@link DetectFacesPlugin} plus {@value #KEY_MODEL}: {@value
+ * Estimators#REFERENCE} (the bundled face-api estimators) or the folder of a trained model. The
+ * choice made in the dialog is remembered between sessions. Example:
+ * {@code run("Analyze Faces", "min_face=20 threshold=0.7 model=reference");}
+ */
+public final class AnalyzeFacesPlugin implements PlugIn {
+    /** The menu command. */
+    public static final String COMMAND = "Analyze Faces";
+    /** Macro key: the estimator. */
+    public static final String KEY_MODEL = "model";
+
+    private static final String PREFS = "faceattr.analyze.";
+
+    @Override
+    public void run(String arg) {
+        ImagePlus imp = WindowManager.getCurrentImage();
+        if (imp == null) {
+            IJ.noImage();
+            return;
+        }
+        DetectFacesPlugin.Choice choice = DetectFacesPlugin.showDialog(imp, COMMAND, PREFS, Estimators.REFERENCE);
+        if (choice == null) {
+            return;
+        }
+        DetectorSettings settings;
+        try {
+            settings = choice.options().settings();
+        } catch (IllegalArgumentException e) {
+            DetectFacesPlugin.error(COMMAND, e.getMessage());
+            return;
+        }
+        IjProgress progress = new IjProgress(COMMAND);
+        long t0 = System.nanoTime();
+        DetectFacesPlugin.Result result;
+        try (FaceDetector detector = RfemtcDetector.create(settings);
+                AttributeEstimator estimator = Estimators.open(choice.model())) {
+            result = DetectFacesPlugin.detect(imp, detector, estimator, choice.options().allPlanes(), progress);
+        } catch (FaceAttrException e) {
+            IJ.showProgress(1.0);
+            IJ.showStatus("");
+            DetectFacesPlugin.error(COMMAND, e.getMessage());
+            return;
+        }
+        if (!(result.cancelled() && result.faces().planes().isEmpty())) {
+            DetectFacesPlugin.present(imp, result.faces(), choice.options().add());
+        }
+        progress.done(DetectFacesPlugin.summary(result, (System.nanoTime() - t0) / 1e9));
+    }
+}
