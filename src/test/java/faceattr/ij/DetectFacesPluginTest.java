@@ -120,6 +120,60 @@ class DetectFacesPluginTest {
         assertTrue(r.faces().isStack());
     }
 
+    /** Says the age is the plane's first pixel value: proves each plane's faces get their own crop. */
+    private static final class StubEstimator implements faceattr.estimate.AttributeEstimator {
+        @Override
+        public String name() {
+            return "stub";
+        }
+
+        @Override
+        public boolean estimatesRace() {
+            return false;
+        }
+
+        @Override
+        public RgbImage crop(RgbImage image, DetectedFace face) {
+            return image;
+        }
+
+        @Override
+        public List<faceattr.estimate.FaceAttributes> estimate(List<RgbImage> crops) {
+            return crops.stream().map(c -> faceattr.estimate.FaceAttributes.builder().setModel("stub")
+                    .setAge(c.pixels()[0] & 0xff, 1).setAgeGroup(new double[] {1, 0, 0, 0, 0, 0, 0, 0, 0})
+                    .setGender(new double[] {0.25, 0.75})
+                    .setEmotion(new double[] {0, 1, 0, 0, 0, 0, 0}).build()).toList();
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void analyzeEstimatesEveryPlaneAndPublishesAttributes() throws Exception {
+        DetectFacesPlugin.Result r = DetectFacesPlugin.detect(numberedStack(3), new StubDetector(),
+                new StubEstimator(), true, Progress.NONE);
+        assertEquals(3, r.faces().planes().size());
+        for (int i = 0; i < 3; i++) {
+            PlaneFaces p = r.faces().planes().get(i);
+            assertTrue(p.analysed());
+            assertEquals(10.0 * (i + 1), p.attributes().get(0).ageMean(), 1e-9);
+        }
+        ij.measure.ResultsTable rt = FaceTable.toTable(r.faces());
+        assertEquals(30.0, rt.getValue("age", 2), 1e-9);
+        assertEquals("female", rt.getStringValue("gender", 0));
+        assertEquals("happiness", rt.getStringValue("emotion", 1));
+        assertEquals(0.75, rt.getValue("gender_p", 0), 1e-9);
+        assertTrue(FaceTable.isFaceTable(rt));
+        List<ij.gui.Roi> rois = FaceRois.toRois(r.faces());
+        assertEquals("20.0", rois.get(1).getProperty("age"));
+        assertEquals("female", rois.get(1).getProperty("gender"));
+        assertEquals(null, rois.get(1).getProperty("race"));
+        long labels = FaceOverlay.toRois(r.faces()).stream().filter(x -> x instanceof ij.gui.TextRoi).count();
+        assertEquals(3, labels);
+    }
+
     @Test
     void detectCurrentPlaneOnly() {
         ImagePlus imp = numberedStack(3);
