@@ -6,9 +6,11 @@ import faceattr.core.RgbImage;
 import faceattr.detect.DetectorSettings;
 import faceattr.detect.RfemtcDetector;
 import faceattr.engine.Engines;
+import faceattr.estimate.AttributeEstimator;
 import faceattr.io.ImageFiles;
 import faceattr.model.Architecture;
 import faceattr.model.Benchmarks;
+import faceattr.reference.Estimators;
 import faceattr.model.ModelConfig;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -24,22 +26,22 @@ import java.util.Set;
  * per-image lines, then one {@code BENCH <stage> ...} line per stage (docs/contracts.md).
  */
 final class BenchCommand {
-    static final String USAGE = "faceattr bench [--stage detect|attributes|all] [--images DIR] [--repeat N] "
-            + "[--threads T] [--min-face PX] [--rfe]";
+    static final String USAGE = "faceattr bench [--stage detect|attributes|analyze|all] [--images DIR] "
+            + "[--repeat N] [--threads T] [--min-face PX] [--rfe] [--model reference|PATH]";
 
     private BenchCommand() {
     }
 
     static int run(List<String> argv, PrintStream out, PrintStream err) throws Args.UsageException {
-        Args a = new Args(argv, Set.of("images", "repeat", "threads", "min-face", "batch", "max-side", "stage"),
-                Set.of("rfe"));
+        Args a = new Args(argv, Set.of("images", "repeat", "threads", "min-face", "batch", "max-side", "stage",
+                "model"), Set.of("rfe"));
         if (!a.positional().isEmpty()) {
             throw new Args.UsageException("bench takes no file arguments (got '" + a.positional().get(0)
                     + "'); use --images DIR");
         }
         String stage = a.string("stage", "all");
-        if (!Set.of("detect", "attributes", "all").contains(stage)) {
-            throw new Args.UsageException("--stage must be detect, attributes or all, got '" + stage + "'");
+        if (!Set.of("detect", "attributes", "analyze", "all").contains(stage)) {
+            throw new Args.UsageException("--stage must be detect, attributes, analyze or all, got '" + stage + "'");
         }
         int repeat = a.integer("repeat", 5);
         int threads = a.integer("threads", Runtime.getRuntime().availableProcessors());
@@ -69,7 +71,14 @@ final class BenchCommand {
                     measure(detector, List.of(big), List.of("synthetic-1920x1280"), repeat, threads, out,
                             "set=synthetic-1920x1280");
                 }
-                measure(detector, images, names, repeat, threads, out, "set=" + dir.getFileName());
+                if (!stage.equals("analyze")) {
+                    measure(detector, images, names, repeat, threads, out, "set=" + dir.getFileName());
+                }
+                if (stage.equals("analyze") || stage.equals("all")) {
+                    try (AttributeEstimator estimator = Estimators.open(a.string("model", Estimators.REFERENCE))) {
+                        analyze(detector, estimator, images, names, repeat, threads, out, "set=" + dir.getFileName());
+                    }
+                }
             }
             if (stage.equals("all")) {
                 attributes(repeat, threads, out);
@@ -138,6 +147,48 @@ final class BenchCommand {
         out.printf(Locale.ROOT, "BENCH detect images=%d faces=%d ms_per_image=%.1f faces_per_s=%.2f threads=%d "
                 + "ms_per_mpix=%.1f %s%n", images.size(), faces, totalMs / images.size(), faces / (totalMs / 1000),
                 threads, totalMs / totalMpix, tag);
+    }
+
+    /**
+     * End to end per image, decoding excluded: detection, each face's crop, the estimator on all
+     * faces of the image in one batch. Median of {@code repeat} runs after a warm-up pass.
+     */
+    private static void analyze(RfemtcDetector detector, AttributeEstimator estimator, List<RgbImage> images,
+            List<String> names, int repeat, int threads, PrintStream out, String tag) throws FaceAttrException {
+        for (RgbImage img : images) {
+            once(detector, estimator, img);
+        }
+        double totalMs = 0;
+        int faces = 0;
+        for (int i = 0; i < images.size(); i++) {
+            RgbImage img = images.get(i);
+            double[] t = new double[repeat];
+            int n = 0;
+            for (int r = 0; r < repeat; r++) {
+                long t0 = System.nanoTime();
+                n = once(detector, estimator, img);
+                t[r] = (System.nanoTime() - t0) / 1e6;
+            }
+            Arrays.sort(t);
+            double median = t[repeat / 2];
+            out.printf(Locale.ROOT, "analyze %s %dx%d faces=%d ms=%.1f min_ms=%.1f max_ms=%.1f%n", names.get(i),
+                    img.width(), img.height(), n, median, t[0], t[repeat - 1]);
+            totalMs += median;
+            faces += n;
+        }
+        out.printf(Locale.ROOT, "BENCH analyze images=%d faces=%d ms_per_image=%.1f faces_per_s=%.2f threads=%d "
+                + "model=%s %s%n", images.size(), faces, totalMs / images.size(), faces / (totalMs / 1000), threads,
+                estimator.name(), tag);
+    }
+
+    private static int once(RfemtcDetector detector, AttributeEstimator estimator, RgbImage img)
+            throws FaceAttrException {
+        List<faceattr.detect.DetectedFace> found = detector.detect(img);
+        List<RgbImage> crops = new ArrayList<>(found.size());
+        for (faceattr.detect.DetectedFace f : found) {
+            crops.add(estimator.crop(img, f));
+        }
+        return estimator.estimate(crops).size();
     }
 
     /**

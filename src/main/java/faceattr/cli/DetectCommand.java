@@ -84,50 +84,36 @@ final class DetectCommand {
         String model = a.string("model", Estimators.REFERENCE);
         try (RfemtcDetector detector = RfemtcDetector.create(settings);
                 AttributeEstimator estimator = analyze ? Estimators.open(model) : null) {
+            // Images wait in a chunk until their faces fill an estimator batch, so faces of several
+            // images share one forward pass; a chunk also ends after CHUNK_IMAGES images.
+            List<Pending> chunk = new ArrayList<>();
+            int chunkFaces = 0;
             for (int i = 0; i < images.size(); i++) {
                 Path file = images.get(i);
                 progress.item(String.format("[%d/%d] %s", i + 1, images.size(), file));
                 try {
                     RgbImage img = ImageFiles.read(file);
                     List<DetectedFace> found = detector.detect(img, progress);
-                    List<FaceAttributes> attrs = List.of();
+                    List<RgbImage> crops = new ArrayList<>(found.size());
                     if (estimator != null) {
-                        List<RgbImage> crops = new ArrayList<>(found.size());
                         for (DetectedFace f : found) {
                             crops.add(estimator.crop(img, f));
                         }
-                        attrs = estimator.estimate(crops);
                     }
-                    faces += found.size();
-                    for (int k = 0; k < found.size(); k++) {
-                        List<String> row = new ArrayList<>(FacesCsv.detectValues(file.toString(), k + 1, found.get(k)));
-                        if (estimator != null) {
-                            row.addAll(FacesCsv.attributeValues(attrs.get(k)));
-                        }
-                        rows.add(row);
-                    }
-                    String name = uniqueName(file, usedNames);
-                    RoiZip.write(outDir.resolve("rois").resolve(name + ".zip"),
-                            FaceRois.toRois(ImageFaces.single(file.getFileName().toString(), found, attrs)));
-                    if (overlay) {
-                        List<String> labels = null;
-                        if (estimator != null) {
-                            labels = new ArrayList<>();
-                            for (FaceAttributes fa : attrs) {
-                                labels.add(OverlayRenderer.label(fa));
-                            }
-                        }
-                        ImageFiles.writePng(OverlayRenderer.render(img, found, labels),
-                                outDir.resolve("overlays").resolve(name + ".png"));
-                    }
+                    chunk.add(new Pending(file, overlay ? img : null, found, crops));
+                    chunkFaces += found.size();
                 } catch (FaceAttrException e) {
                     failures.add(e.getMessage());
                     err.println("error: " + e.getMessage());
                 } catch (RuntimeException | OutOfMemoryError e) {
-                    String msg = file + ": " + (analyze ? "analysis" : "detection") + " failed (" + e
-                            + "); the other inputs are processed";
+                    String msg = file + ": detection failed (" + e + "); the other inputs are processed";
                     failures.add(msg);
                     err.println("error: " + msg);
+                }
+                if (chunkFaces >= BATCH_FACES || chunk.size() >= CHUNK_IMAGES || i == images.size() - 1) {
+                    faces += flush(chunk, estimator, outDir, usedNames, rows, failures, err);
+                    chunk.clear();
+                    chunkFaces = 0;
                 }
             }
             FacesCsv.write(outDir.resolve("faces.csv"), analyze ? FacesCsv.ANALYZE_COLUMNS : FacesCsv.DETECT_COLUMNS,
@@ -144,6 +130,79 @@ final class DetectCommand {
             return 1;
         }
         return 0;
+    }
+
+    /** Faces that fill one estimator batch. */
+    private static final int BATCH_FACES = 32;
+    /** Most images held in memory waiting for their attributes. */
+    private static final int CHUNK_IMAGES = 8;
+
+    /** An image whose faces wait for their attributes; image is kept only for overlays. */
+    private record Pending(Path file, RgbImage image, List<DetectedFace> faces, List<RgbImage> crops) {
+    }
+
+    /**
+     * Estimates the chunk's faces in one call, then writes each image's rows, ROIs and overlay.
+     *
+     * @return the number of faces written
+     */
+    private static int flush(List<Pending> chunk, AttributeEstimator estimator, Path outDir, Set<String> usedNames,
+            List<List<String>> rows, List<String> failures, PrintStream err) {
+        List<FaceAttributes> all = List.of();
+        if (estimator != null) {
+            List<RgbImage> crops = new ArrayList<>();
+            chunk.forEach(p -> crops.addAll(p.crops()));
+            try {
+                all = estimator.estimate(crops);
+            } catch (FaceAttrException | RuntimeException e) {
+                for (Pending p : chunk) {
+                    String msg = p.file() + ": estimating the attributes failed (" + e.getMessage()
+                            + "); the other inputs are processed";
+                    failures.add(msg);
+                    err.println("error: " + msg);
+                }
+                return 0;
+            }
+        }
+        int at = 0;
+        int written = 0;
+        for (Pending p : chunk) {
+            List<FaceAttributes> attrs = estimator == null ? List.of() : all.subList(at, at + p.faces().size());
+            at += p.faces().size();
+            try {
+                write(p, attrs, outDir, uniqueName(p.file(), usedNames), rows);
+                written += p.faces().size();
+            } catch (FaceAttrException e) {
+                failures.add(e.getMessage());
+                err.println("error: " + e.getMessage());
+            }
+        }
+        return written;
+    }
+
+    private static void write(Pending p, List<FaceAttributes> attrs, Path outDir, String name,
+            List<List<String>> rows) throws FaceAttrException {
+        List<DetectedFace> found = p.faces();
+        for (int k = 0; k < found.size(); k++) {
+            List<String> row = new ArrayList<>(FacesCsv.detectValues(p.file().toString(), k + 1, found.get(k)));
+            if (!attrs.isEmpty()) {
+                row.addAll(FacesCsv.attributeValues(attrs.get(k)));
+            }
+            rows.add(row);
+        }
+        RoiZip.write(outDir.resolve("rois").resolve(name + ".zip"),
+                FaceRois.toRois(ImageFaces.single(p.file().getFileName().toString(), found, attrs)));
+        if (p.image() != null) {
+            List<String> labels = null;
+            if (!attrs.isEmpty()) {
+                labels = new ArrayList<>();
+                for (FaceAttributes fa : attrs) {
+                    labels.add(OverlayRenderer.label(fa));
+                }
+            }
+            ImageFiles.writePng(OverlayRenderer.render(p.image(), found, labels),
+                    outDir.resolve("overlays").resolve(name + ".png"));
+        }
     }
 
     private static int countImageFailures(List<String> failures, List<Path> images) {
