@@ -30,6 +30,19 @@ public final class ImageOps {
     }
 
     /**
+     * Sets how many threads OpenCV's own parallel loops (resize, warps) use, process-wide.
+     * Benchmarks set it with the engine's thread count so that {@code --threads 1} means one core.
+     *
+     * @param threads at least 1
+     */
+    public static void setThreads(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        }
+        org.bytedeco.opencv.global.opencv_core.setNumThreads(threads);
+    }
+
+    /**
      * Copies an image into a new native Mat. The caller owns it and must close it.
      *
      * @param image the image

@@ -52,6 +52,7 @@ final class BenchCommand {
         DetectorSettings settings = DetectCommand.settings(a);
         try {
             Engines.setThreads(threads);
+            ImageOps.setThreads(threads); // OpenCV's pool too: --threads 1 means one core
             if (stage.equals("attributes")) {
                 attributes(repeat, threads, out);
                 return 0;
@@ -75,7 +76,7 @@ final class BenchCommand {
                     measure(detector, images, names, repeat, threads, out, "set=" + dir.getFileName());
                 }
                 if (stage.equals("analyze") || stage.equals("all")) {
-                    try (AttributeEstimator estimator = Estimators.open(a.string("model", Estimators.REFERENCE))) {
+                    try (AttributeEstimator estimator = Estimators.open(a.string("model", null))) {
                         analyze(detector, estimator, images, names, repeat, threads, out, "set=" + dir.getFileName());
                     }
                 }

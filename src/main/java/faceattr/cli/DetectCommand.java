@@ -81,7 +81,7 @@ final class DetectCommand {
         Set<String> usedNames = new HashSet<>();
         CliProgress progress = new CliProgress(err);
         int faces = 0;
-        String model = a.string("model", Estimators.REFERENCE);
+        String model = a.string("model", null); // null: the newest installed model, else reference
         try (RfemtcDetector detector = RfemtcDetector.create(settings);
                 AttributeEstimator estimator = analyze ? Estimators.open(model) : null) {
             // Images wait in a chunk until their faces fill an estimator batch, so faces of several

@@ -14,6 +14,7 @@ public final class Main {
     private static final String USAGE = String.join("\n", "usage:",
             "  " + DetectCommand.USAGE,
             "  " + DetectCommand.ANALYZE_USAGE,
+            "  " + ModelsCommand.USAGE,
             "  " + BenchCommand.USAGE,
             "  " + InfoCommand.USAGE,
             "(analyze, train, eval and export are not available in this version)");
@@ -42,6 +43,7 @@ public final class Main {
             return switch (args.get(0)) {
                 case "detect" -> DetectCommand.run(rest, out, err);
                 case "analyze" -> DetectCommand.run(rest, out, err, true);
+                case "models" -> ModelsCommand.run(rest, out, err);
                 case "bench" -> BenchCommand.run(rest, out, err);
                 case "info" -> InfoCommand.run(rest, out, err);
                 case "--version" -> {

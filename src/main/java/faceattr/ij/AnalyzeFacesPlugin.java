@@ -5,6 +5,7 @@ import faceattr.detect.DetectorSettings;
 import faceattr.detect.FaceDetector;
 import faceattr.detect.RfemtcDetector;
 import faceattr.estimate.AttributeEstimator;
+import faceattr.model.io.ModelStore;
 import faceattr.reference.Estimators;
 import ij.IJ;
 import ij.ImagePlus;
@@ -17,8 +18,9 @@ import ij.plugin.PlugIn;
  * and overlay labels (docs/contracts.md).
  *
  * <p>Macro keys: those of {@link DetectFacesPlugin} plus {@value #KEY_MODEL}: {@value
- * Estimators#REFERENCE} (the bundled face-api estimators) or the folder of a trained model. The
- * choice made in the dialog is remembered between sessions. Example:
+ * Estimators#REFERENCE} (the bundled face-api estimators), the name of an installed model
+ * ({@link #store()}) or the folder of a trained model; without it, the newest installed model,
+ * else reference. The choice made in the dialog is remembered between sessions. Example:
  * {@code run("Analyze Faces", "min_face=20 threshold=0.7 model=reference");}
  */
 public final class AnalyzeFacesPlugin implements PlugIn {
@@ -29,6 +31,12 @@ public final class AnalyzeFacesPlugin implements PlugIn {
 
     private static final String PREFS = "faceattr.analyze.";
 
+    /** @return the installed models: {@code <ImageJ or Fiji folder>/models/faceattr} (docs/models.md) */
+    public static ModelStore store() {
+        String ij = IJ.getDirectory("imagej");
+        return ModelStore.standard(ij == null ? null : java.nio.file.Path.of(ij));
+    }
+
     @Override
     public void run(String arg) {
         ImagePlus imp = WindowManager.getCurrentImage();
@@ -36,7 +44,9 @@ public final class AnalyzeFacesPlugin implements PlugIn {
             IJ.noImage();
             return;
         }
-        DetectFacesPlugin.Choice choice = DetectFacesPlugin.showDialog(imp, COMMAND, PREFS, Estimators.REFERENCE);
+        ModelStore store = store();
+        DetectFacesPlugin.Choice choice = DetectFacesPlugin.showDialog(imp, COMMAND, PREFS,
+                Estimators.defaultChoice(store));
         if (choice == null) {
             return;
         }
@@ -51,7 +61,7 @@ public final class AnalyzeFacesPlugin implements PlugIn {
         long t0 = System.nanoTime();
         DetectFacesPlugin.Result result;
         try (FaceDetector detector = RfemtcDetector.create(settings);
-                AttributeEstimator estimator = Estimators.open(choice.model())) {
+                AttributeEstimator estimator = Estimators.open(choice.model(), store)) {
             result = DetectFacesPlugin.detect(imp, detector, estimator, choice.options().allPlanes(), progress);
         } catch (FaceAttrException e) {
             IJ.showProgress(1.0);

@@ -3,13 +3,16 @@ package faceattr.reference;
 import faceattr.core.FaceAttrException;
 import faceattr.estimate.AttributeEstimator;
 import faceattr.estimate.MultiTaskEstimator;
+import faceattr.model.io.ModelStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
- * Opens the estimator a user chose: {@value #REFERENCE} for the bundled face-api estimators, or
- * the path of a trained multi-task model folder. The one place that maps the {@code --model}
- * option and the {@code model} macro key to an estimator.
+ * Opens the estimator a user chose: {@value #REFERENCE} for the bundled face-api estimators, the
+ * name of an installed trained model ({@link ModelStore}), or the path of a model folder. Without
+ * a choice, the newest installed model, else the reference estimators. The one place that maps
+ * the {@code --model} option and the {@code model} macro key to an estimator.
  */
 public final class Estimators {
     /** The value that selects the pretrained reference estimators. */
@@ -19,20 +22,48 @@ public final class Estimators {
     }
 
     /**
-     * @param choice {@value #REFERENCE} or a model folder
+     * Opens the estimator for a choice, with the standard model store (outside Fiji).
+     *
+     * @param choice {@value #REFERENCE}, the name of an installed model, a model folder, or null or
+     *     blank for the default ({@link #defaultChoice})
      * @return the estimator; the caller closes it
-     * @throws FaceAttrException when the weights or the model folder cannot be loaded; the message
-     *     names the folder and what to do
+     * @throws FaceAttrException when the weights or the model cannot be loaded; the message names
+     *     the folder and what to do
      */
     public static AttributeEstimator open(String choice) throws FaceAttrException {
-        if (choice == null || choice.isBlank() || choice.equals(REFERENCE)) {
+        return open(choice, ModelStore.standard(null));
+    }
+
+    /**
+     * @param choice {@value #REFERENCE}, the name of a model installed in {@code store}, a model
+     *     folder, or null or blank for the default ({@link #defaultChoice})
+     * @param store the installed models
+     * @return the estimator; the caller closes it
+     * @throws FaceAttrException when the weights or the model cannot be loaded
+     */
+    public static AttributeEstimator open(String choice, ModelStore store) throws FaceAttrException {
+        String c = choice == null || choice.isBlank() ? defaultChoice(store) : choice.trim();
+        if (c.equals(REFERENCE)) {
             return ReferenceEstimator.create();
         }
-        Path dir = Path.of(choice);
+        Optional<Path> installed = store.find(c);
+        if (installed.isPresent()) {
+            return MultiTaskEstimator.open(installed.get());
+        }
+        Path dir = Path.of(c);
         if (!Files.isDirectory(dir)) {
-            throw new FaceAttrException(dir, "no such model folder; give '" + REFERENCE
-                    + "' or the folder of a trained model (it holds model.json)", null);
+            throw new FaceAttrException(dir, "no such model folder, and no installed model of that name in "
+                    + store.root() + "; give '" + REFERENCE + "', an installed model's name, or the folder of a "
+                    + "trained model (it holds model.json)", null);
         }
         return MultiTaskEstimator.open(dir);
+    }
+
+    /**
+     * @param store the installed models
+     * @return the newest installed trained model's name, else {@value #REFERENCE}
+     */
+    public static String defaultChoice(ModelStore store) {
+        return store.newest().map(ModelStore.Installed::name).orElse(REFERENCE);
     }
 }

@@ -135,6 +135,19 @@ class CliIT {
     }
 
     @Test
+    void modelsListsReferenceAndRefusesANonModel() throws Exception {
+        Path store = tmp.resolve("store");
+        Run list = faceattr("models", "list", "--dir", store.toString());
+        assertEquals(0, list.code(), list.err());
+        assertTrue(list.out().contains("reference") && list.out().contains("default: reference"), list.out());
+        Path notAModel = Files.createDirectories(tmp.resolve("not-a-model"));
+        Run install = faceattr("models", "install", notAModel.toString(), "--dir", store.toString());
+        assertEquals(1, install.code());
+        assertTrue(install.err().contains("not-a-model"), install.err());
+        assertEquals(2, faceattr("models", "frobnicate").code());
+    }
+
+    @Test
     void corruptAndTinyInputsAreReportedAndTheRestProcessed() throws Exception {
         Path in = tmp.resolve("in");
         Files.createDirectories(in.resolve("sub"));
