@@ -88,6 +88,22 @@ final class DetectCommand {
             // images share one forward pass; a chunk also ends after CHUNK_IMAGES images.
             List<Pending> chunk = new ArrayList<>();
             int chunkFaces = 0;
+            List<String> header = analyze ? FacesCsv.ANALYZE_COLUMNS : FacesCsv.DETECT_COLUMNS;
+            // Ctrl+C (or a kill) keeps what is done: faces.csv is written with the images finished.
+            Thread keepDone = new Thread(() -> {
+                List<List<String>> done;
+                synchronized (rows) {
+                    done = new ArrayList<>(rows);
+                }
+                try {
+                    FacesCsv.write(outDir.resolve("faces.csv"), header, done);
+                    err.println("\ninterrupted: " + outDir.resolve("faces.csv") + " holds the " + done.size()
+                            + " faces of the images finished");
+                } catch (FaceAttrException e) {
+                    err.println("\ninterrupted, and " + e.getMessage());
+                }
+            }, "faceattr-keep-done");
+            Runtime.getRuntime().addShutdownHook(keepDone);
             for (int i = 0; i < images.size(); i++) {
                 Path file = images.get(i);
                 progress.item(String.format("[%d/%d] %s", i + 1, images.size(), file));
@@ -116,8 +132,8 @@ final class DetectCommand {
                     chunkFaces = 0;
                 }
             }
-            FacesCsv.write(outDir.resolve("faces.csv"), analyze ? FacesCsv.ANALYZE_COLUMNS : FacesCsv.DETECT_COLUMNS,
-                    rows);
+            Runtime.getRuntime().removeShutdownHook(keepDone);
+            FacesCsv.write(outDir.resolve("faces.csv"), header, rows);
         } catch (FaceAttrException e) {
             err.println("error: " + e.getMessage());
             return 1;
@@ -183,15 +199,19 @@ final class DetectCommand {
     private static void write(Pending p, List<FaceAttributes> attrs, Path outDir, String name,
             List<List<String>> rows) throws FaceAttrException {
         List<DetectedFace> found = p.faces();
+        List<List<String>> own = new ArrayList<>();
         for (int k = 0; k < found.size(); k++) {
             List<String> row = new ArrayList<>(FacesCsv.detectValues(p.file().toString(), k + 1, found.get(k)));
             if (!attrs.isEmpty()) {
                 row.addAll(FacesCsv.attributeValues(attrs.get(k)));
             }
-            rows.add(row);
+            own.add(row);
         }
         RoiZip.write(outDir.resolve("rois").resolve(name + ".zip"),
                 FaceRois.toRois(ImageFaces.single(p.file().getFileName().toString(), found, attrs)));
+        synchronized (rows) { // read by the interrupt hook
+            rows.addAll(own);
+        }
         if (p.image() != null) {
             List<String> labels = null;
             if (!attrs.isEmpty()) {

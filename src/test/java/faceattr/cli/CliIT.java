@@ -135,6 +135,41 @@ class CliIT {
     }
 
     @Test
+    void anInterruptedRunKeepsTheImagesFinished() throws Exception {
+        Path in = Files.createDirectories(tmp.resolve("many"));
+        for (int i = 0; i < 40; i++) {
+            Files.copy(samples.resolve("astronaut.png"), in.resolve(String.format("a%02d.png", i)));
+        }
+        Path out = tmp.resolve("interrupted");
+        Path err = tmp.resolve("interrupted.err");
+        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/faceattr").toString(), "analyze", "--out",
+                out.toString(), in.toString());
+        pb.redirectError(err.toFile());
+        pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        Process p = pb.start();
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (!Files.readString(err).contains("[12/40]") && p.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertTrue(p.isAlive(), "the run ended before it could be interrupted:\n" + Files.readString(err));
+        p.destroy(); // SIGTERM, as a kill or Ctrl+C would
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        String log = Files.readString(err);
+        assertTrue(log.contains("interrupted:"), log);
+        List<String> lines = Files.readAllLines(out.resolve("faces.csv"));
+        assertEquals(String.join(",", FacesCsv.ANALYZE_COLUMNS), lines.get(0));
+        int rows = lines.size() - 1;
+        assertTrue(rows >= 8 && rows < 40, rows + " rows kept");
+        // every row kept is complete and belongs to an image whose ROI set was written
+        for (String line : lines.subList(1, lines.size())) {
+            String[] cells = line.split(",", -1);
+            assertEquals(FacesCsv.ANALYZE_COLUMNS.size(), cells.length, line);
+            String name = Path.of(cells[0]).getFileName().toString().replace(".png", ".zip");
+            assertTrue(Files.exists(out.resolve("rois").resolve(name)), line);
+        }
+    }
+
+    @Test
     void modelsListsReferenceAndRefusesANonModel() throws Exception {
         Path store = tmp.resolve("store");
         Run list = faceattr("models", "list", "--dir", store.toString());
