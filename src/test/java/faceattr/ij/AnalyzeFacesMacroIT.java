@@ -70,6 +70,19 @@ class AnalyzeFacesMacroIT {
         assertTrue(run.output().contains("nowhere") && run.output().contains("no such model folder"), run.output());
     }
 
+    @Test
+    void manageFaceModelsListsAndRefusesANonModel() throws Exception {
+        Path notAModel = Files.createDirectories(tmp.resolve("not a model"));
+        Path macro = tmp.resolve("models.ijm");
+        Files.writeString(macro, "run(\"Manage Face Models\", \"action=list\");\n"
+                + "run(\"Manage Face Models\", \"action=install folder=[" + notAModel + "]\");\n");
+        DetectFacesMacroIT.Run run = DetectFacesMacroIT.imagej(macro, "", tmp);
+        assertTrue(run.output().contains("reference: bundled face-api estimators"), run.output());
+        assertTrue(run.output().contains("default: reference"), run.output());
+        assertTrue(run.output().contains("not a model") && run.output().contains("Manage Face Models:"),
+                run.output());
+    }
+
     private static void assertValid(Map<String, String> row) {
         double age = Double.parseDouble(row.get("age"));
         assertTrue(age > 15 && age < 70, "the astronaut is an adult: " + row);
