@@ -4,6 +4,7 @@ import faceattr.core.FaceAttrException;
 import faceattr.core.RgbImage;
 import faceattr.detect.DetectedFace;
 import faceattr.detect.DetectorSettings;
+import faceattr.detect.FaceDetector;
 import faceattr.detect.RfemtcDetector;
 import faceattr.estimate.AttributeEstimator;
 import faceattr.estimate.FaceAttributes;
@@ -84,10 +85,9 @@ final class DetectCommand {
         String model = a.string("model", null); // null: the newest installed model, else reference
         try (RfemtcDetector detector = RfemtcDetector.create(settings);
                 AttributeEstimator estimator = analyze ? Estimators.open(model) : null) {
-            // Images wait in a chunk until their faces fill an estimator batch, so faces of several
-            // images share one forward pass; a chunk also ends after CHUNK_IMAGES images.
+            // Images are processed in chunks: R-Net, O-Net and the estimator then run batches that
+            // mix the faces of several images (RfemtcDetector.detectAll).
             List<Pending> chunk = new ArrayList<>();
-            int chunkFaces = 0;
             List<String> header = analyze ? FacesCsv.ANALYZE_COLUMNS : FacesCsv.DETECT_COLUMNS;
             // Ctrl+C (or a kill) keeps what is done: faces.csv is written with the images finished.
             Thread keepDone = new Thread(() -> {
@@ -104,32 +104,23 @@ final class DetectCommand {
                 }
             }, "faceattr-keep-done");
             Runtime.getRuntime().addShutdownHook(keepDone);
+            long chunkPixels = 0;
             for (int i = 0; i < images.size(); i++) {
                 Path file = images.get(i);
                 progress.item(String.format("[%d/%d] %s", i + 1, images.size(), file));
                 try {
                     RgbImage img = ImageFiles.read(file);
-                    List<DetectedFace> found = detector.detect(img, progress);
-                    List<RgbImage> crops = new ArrayList<>(found.size());
-                    if (estimator != null) {
-                        for (DetectedFace f : found) {
-                            crops.add(estimator.crop(img, f));
-                        }
-                    }
-                    chunk.add(new Pending(file, overlay ? img : null, found, crops));
-                    chunkFaces += found.size();
+                    chunk.add(new Pending(file, img));
+                    chunkPixels += img.width() * (long) img.height();
                 } catch (FaceAttrException e) {
                     failures.add(e.getMessage());
                     err.println("error: " + e.getMessage());
-                } catch (RuntimeException | OutOfMemoryError e) {
-                    String msg = file + ": detection failed (" + e + "); the other inputs are processed";
-                    failures.add(msg);
-                    err.println("error: " + msg);
                 }
-                if (chunkFaces >= BATCH_FACES || chunk.size() >= CHUNK_IMAGES || i == images.size() - 1) {
-                    faces += flush(chunk, estimator, outDir, usedNames, rows, failures, err);
+                if (chunk.size() >= CHUNK_IMAGES || chunkPixels >= CHUNK_PIXELS || i == images.size() - 1) {
+                    faces += process(chunk, detector, estimator, overlay, progress, outDir, usedNames, rows, failures,
+                            err);
                     chunk.clear();
-                    chunkFaces = 0;
+                    chunkPixels = 0;
                 }
             }
             Runtime.getRuntime().removeShutdownHook(keepDone);
@@ -148,71 +139,99 @@ final class DetectCommand {
         return 0;
     }
 
-    /** Faces that fill one estimator batch. */
-    private static final int BATCH_FACES = 32;
-    /** Most images held in memory waiting for their attributes. */
+    /** Most images per chunk. */
     private static final int CHUNK_IMAGES = 8;
+    /** Most pixels per chunk: the chunk's images and pyramids stay in memory until it is done. */
+    private static final long CHUNK_PIXELS = 16_000_000;
 
-    /** An image whose faces wait for their attributes; image is kept only for overlays. */
-    private record Pending(Path file, RgbImage image, List<DetectedFace> faces, List<RgbImage> crops) {
+    /** A decoded image of the current chunk. */
+    private record Pending(Path file, RgbImage image) {
     }
 
     /**
-     * Estimates the chunk's faces in one call, then writes each image's rows, ROIs and overlay.
+     * Detects the chunk's faces (mixed R-Net/O-Net batches), estimates them in one call, then
+     * writes each image's rows, ROIs and overlay. A failure is reported for the images concerned
+     * and the rest are processed.
      *
      * @return the number of faces written
      */
-    private static int flush(List<Pending> chunk, AttributeEstimator estimator, Path outDir, Set<String> usedNames,
-            List<List<String>> rows, List<String> failures, PrintStream err) {
+    private static int process(List<Pending> chunk, FaceDetector detector, AttributeEstimator estimator,
+            boolean overlay, CliProgress progress, Path outDir, Set<String> usedNames, List<List<String>> rows,
+            List<String> failures, PrintStream err) {
+        List<Pending> ok = new ArrayList<>(chunk);
+        List<List<DetectedFace>> found;
+        try {
+            found = new ArrayList<>(detector.detectAll(ok.stream().map(Pending::image).toList(), progress));
+        } catch (RuntimeException | OutOfMemoryError e) {
+            // Find the image at fault: one by one.
+            ok.clear();
+            found = new ArrayList<>();
+            for (Pending p : chunk) {
+                try {
+                    found.add(detector.detect(p.image(), progress));
+                    ok.add(p);
+                } catch (RuntimeException | OutOfMemoryError e1) {
+                    fail(failures, err, p.file() + ": detection failed (" + e1 + "); the other inputs are processed");
+                }
+            }
+        }
         List<FaceAttributes> all = List.of();
         if (estimator != null) {
             List<RgbImage> crops = new ArrayList<>();
-            chunk.forEach(p -> crops.addAll(p.crops()));
+            for (int k = 0; k < ok.size(); k++) {
+                for (DetectedFace f : found.get(k)) {
+                    crops.add(estimator.crop(ok.get(k).image(), f));
+                }
+            }
             try {
                 all = estimator.estimate(crops);
             } catch (FaceAttrException | RuntimeException e) {
-                for (Pending p : chunk) {
-                    String msg = p.file() + ": estimating the attributes failed (" + e.getMessage()
-                            + "); the other inputs are processed";
-                    failures.add(msg);
-                    err.println("error: " + msg);
+                for (Pending p : ok) {
+                    fail(failures, err, p.file() + ": estimating the attributes failed (" + e.getMessage()
+                            + "); the other inputs are processed");
                 }
                 return 0;
             }
         }
         int at = 0;
         int written = 0;
-        for (Pending p : chunk) {
-            List<FaceAttributes> attrs = estimator == null ? List.of() : all.subList(at, at + p.faces().size());
-            at += p.faces().size();
+        for (int k = 0; k < ok.size(); k++) {
+            Pending p = ok.get(k);
+            List<DetectedFace> faces = found.get(k);
+            List<FaceAttributes> attrs = estimator == null ? List.of() : all.subList(at, at + faces.size());
+            at += faces.size();
             try {
-                write(p, attrs, outDir, uniqueName(p.file(), usedNames), rows);
-                written += p.faces().size();
+                write(p.file(), overlay ? p.image() : null, faces, attrs, outDir, uniqueName(p.file(), usedNames),
+                        rows);
+                written += faces.size();
             } catch (FaceAttrException e) {
-                failures.add(e.getMessage());
-                err.println("error: " + e.getMessage());
+                fail(failures, err, e.getMessage());
             }
         }
         return written;
     }
 
-    private static void write(Pending p, List<FaceAttributes> attrs, Path outDir, String name,
-            List<List<String>> rows) throws FaceAttrException {
-        List<DetectedFace> found = p.faces();
+    private static void fail(List<String> failures, PrintStream err, String msg) {
+        failures.add(msg);
+        err.println("error: " + msg);
+    }
+
+    private static void write(Path file, RgbImage overlayOn, List<DetectedFace> found, List<FaceAttributes> attrs,
+            Path outDir, String name, List<List<String>> rows) throws FaceAttrException {
         List<List<String>> own = new ArrayList<>();
         for (int k = 0; k < found.size(); k++) {
-            List<String> row = new ArrayList<>(FacesCsv.detectValues(p.file().toString(), k + 1, found.get(k)));
+            List<String> row = new ArrayList<>(FacesCsv.detectValues(file.toString(), k + 1, found.get(k)));
             if (!attrs.isEmpty()) {
                 row.addAll(FacesCsv.attributeValues(attrs.get(k)));
             }
             own.add(row);
         }
         RoiZip.write(outDir.resolve("rois").resolve(name + ".zip"),
-                FaceRois.toRois(ImageFaces.single(p.file().getFileName().toString(), found, attrs)));
+                FaceRois.toRois(ImageFaces.single(file.getFileName().toString(), found, attrs)));
         synchronized (rows) { // read by the interrupt hook
             rows.addAll(own);
         }
-        if (p.image() != null) {
+        if (overlayOn != null) {
             List<String> labels = null;
             if (!attrs.isEmpty()) {
                 labels = new ArrayList<>();
@@ -220,7 +239,7 @@ final class DetectCommand {
                     labels.add(OverlayRenderer.label(fa));
                 }
             }
-            ImageFiles.writePng(OverlayRenderer.render(p.image(), found, labels),
+            ImageFiles.writePng(OverlayRenderer.render(overlayOn, found, labels),
                     outDir.resolve("overlays").resolve(name + ".png"));
         }
     }

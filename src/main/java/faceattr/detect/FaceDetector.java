@@ -24,6 +24,22 @@ public interface FaceDetector extends AutoCloseable {
         return detect(image, Progress.NONE);
     }
 
+    /**
+     * Detects the faces of several images; implementations may batch their later stages across
+     * the images. The default detects them one by one.
+     *
+     * @param images the images
+     * @param progress progress and cancellation
+     * @return the faces of each image, in order
+     */
+    default List<List<DetectedFace>> detectAll(List<RgbImage> images, Progress progress) {
+        List<List<DetectedFace>> out = new java.util.ArrayList<>(images.size());
+        for (RgbImage image : images) {
+            out.add(detect(image, progress));
+        }
+        return out;
+    }
+
     /** Releases native memory. */
     @Override
     void close();

@@ -163,6 +163,36 @@ class RfemtcDetectorTest {
     }
 
     @Test
+    void severalImagesAtOnceGiveExactlyTheOneByOneResults() throws FaceAttrException {
+        // R-Net and O-Net batches then mix candidates of different images and pyramids.
+        RgbImage astronaut = TestInputs.astronaut();
+        RgbImage small = crop(astronaut, CROP_X, CROP_Y, CROP_W, CROP_H);
+        RgbImage grey = filled(300, 200, 128);
+        RgbImage wide = filled(900, 400, 60);
+        paste(wide, small, 500, 100);
+        List<RgbImage> images = List.of(astronaut, grey, small, wide, astronaut);
+        List<List<DetectedFace>> together = detector.detectAll(images, faceattr.core.Progress.NONE);
+        assertEquals(images.size(), together.size());
+        int faces = 0;
+        for (int i = 0; i < images.size(); i++) {
+            List<DetectedFace> alone = detector.detect(images.get(i));
+            assertEquals(alone.size(), together.get(i).size(), "image " + i);
+            for (int k = 0; k < alone.size(); k++) {
+                // Equal here; a tolerance in case another CPU's kernels round batches differently.
+                Box a = alone.get(k).box();
+                Box b = together.get(i).get(k).box();
+                assertEquals(a.x(), b.x(), 1e-3);
+                assertEquals(a.y(), b.y(), 1e-3);
+                assertEquals(a.width(), b.width(), 1e-3);
+                assertEquals(alone.get(k).score(), together.get(i).get(k).score(), 1e-5);
+            }
+            faces += together.get(i).size();
+        }
+        assertTrue(faces >= 4, "faces found: " + together);
+        assertTrue(together.get(1).isEmpty());
+    }
+
+    @Test
     void threePastedFacesAtThreeScales() throws FaceAttrException {
         RgbImage face = crop(TestInputs.astronaut(), CROP_X, CROP_Y, CROP_W, CROP_H);
         RgbImage canvas = filled(1920, 1280, 128);
