@@ -37,8 +37,9 @@ import java.util.Objects;
 public final class AttributeTranslator implements Translator<RgbImage, FaceAttributes> {
     private final ModelConfig config;
     private final String modelName;
-    private final float[] scale = new float[3];
-    private final float[] offset = new float[3];
+    private final double pixelScale;
+    private final float[] mean;
+    private final float[] std;
 
     /**
      * @param config the network's configuration; it must have the AGE, AGE_GROUP, GENDER and
@@ -72,10 +73,10 @@ public final class AttributeTranslator implements Translator<RgbImage, FaceAttri
             if (!(std[c] > 0)) {
                 throw new IllegalArgumentException("std must be positive, got " + std[c]);
             }
-            // x = (p / s - m) / d = p * (1 / (s d)) - m / d
-            scale[c] = (float) (1.0 / (pixelScale * std[c]));
-            offset[c] = -mean[c] / std[c];
         }
+        this.pixelScale = pixelScale;
+        this.mean = mean.clone();
+        this.std = std.clone();
     }
 
     /** @return the input side S in pixels */
@@ -96,8 +97,7 @@ public final class AttributeTranslator implements Translator<RgbImage, FaceAttri
     @Override
     public NDList processInput(TranslatorContext ctx, RgbImage crop) {
         int s = checkSize(crop, 0);
-        float[] data = new float[3 * s * s];
-        fill(crop, data, 0);
+        float[] data = normalise(List.of(crop), pixelScale, mean, std);
         return new NDList(ctx.getNDManager().create(data, new Shape(3, s, s)));
     }
 
@@ -151,13 +151,45 @@ public final class AttributeTranslator implements Translator<RgbImage, FaceAttri
      */
     public NDArray toBatch(NDManager manager, List<RgbImage> crops) {
         int s = config.inputSize();
-        int plane = 3 * s * s;
-        float[] data = new float[crops.size() * plane];
         for (int i = 0; i < crops.size(); i++) {
             checkSize(crops.get(i), i);
-            fill(crops.get(i), data, i * plane);
         }
-        return manager.create(data, new Shape(crops.size(), 3, s, s));
+        return manager.create(normalise(crops, pixelScale, mean, std), new Shape(crops.size(), 3, s, s));
+    }
+
+    /**
+     * The input normalisation of every model of this project, for code that builds batches
+     * without a translator (training): channel c of pixel v becomes
+     * {@code (v / pixelScale - mean[c]) / std[c]}, planar (N, 3, S, S).
+     *
+     * @param crops S x S crops
+     * @param pixelScale the divisor mapping 8-bit values to the scale of mean and std (255)
+     * @param mean per-channel mean, R G B
+     * @param std per-channel standard deviation, R G B
+     * @return N * 3 * S * S values
+     */
+    public static float[] normalise(List<RgbImage> crops, double pixelScale, float[] mean, float[] std) {
+        if (crops.isEmpty()) {
+            return new float[0];
+        }
+        int n = crops.get(0).width() * crops.get(0).height();
+        float[] out = new float[crops.size() * 3 * n];
+        for (int k = 0; k < crops.size(); k++) {
+            byte[] rgb = crops.get(k).pixels();
+            if (rgb.length != 3 * n) {
+                throw new IllegalArgumentException("crop " + k + " has another size than crop 0");
+            }
+            for (int c = 0; c < 3; c++) {
+                // x = (p / s - m) / d = p * (1 / (s d)) - m / d
+                float a = (float) (1.0 / (pixelScale * std[c]));
+                float b = -mean[c] / std[c];
+                int o = (k * 3 + c) * n;
+                for (int i = 0, j = c; i < n; i++, j += 3) {
+                    out[o + i] = (rgb[j] & 0xff) * a + b;
+                }
+            }
+        }
+        return out;
     }
 
     private int checkSize(RgbImage crop, int index) {
@@ -167,19 +199,6 @@ public final class AttributeTranslator implements Translator<RgbImage, FaceAttri
                     + " pixels; the model needs aligned crops of " + s + "x" + s);
         }
         return s;
-    }
-
-    private void fill(RgbImage crop, float[] out, int at) {
-        byte[] rgb = crop.pixels();
-        int n = crop.width() * crop.height();
-        for (int c = 0; c < 3; c++) {
-            float a = scale[c];
-            float b = offset[c];
-            int o = at + c * n;
-            for (int i = 0, j = c; i < n; i++, j += 3) {
-                out[o + i] = (rgb[j] & 0xff) * a + b;
-            }
-        }
     }
 
     private static double[] toDouble(float[] p) {

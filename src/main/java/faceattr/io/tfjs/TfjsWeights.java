@@ -205,7 +205,7 @@ public final class TfjsWeights {
             }
             case "float16" -> {
                 for (int i = 0; i < n; i++) {
-                    v[i] = halfToFloat(data.getShort());
+                    v[i] = faceattr.io.safetensors.SafeTensors.halfToFloat(data.getShort());
                 }
             }
             case "int32" -> {
@@ -220,22 +220,6 @@ public final class TfjsWeights {
             }
         }
         return new Tensor(name, shape, v);
-    }
-
-    /** IEEE 754 binary16 to float (Java 17 has no Float.float16ToFloat). */
-    static float halfToFloat(short h) {
-        int sign = (h >>> 15) & 1;
-        int exp = (h >>> 10) & 0x1f;
-        int mant = h & 0x3ff;
-        float v;
-        if (exp == 0) {
-            v = mant * 0x1p-24f; // subnormal
-        } else if (exp == 31) {
-            v = mant == 0 ? Float.POSITIVE_INFINITY : Float.NaN;
-        } else {
-            v = Float.intBitsToFloat(((exp - 15 + 127) << 23) | (mant << 13));
-        }
-        return sign == 1 ? -v : v;
     }
 
     private static FaceAttrException bad(String source, String what, Throwable cause) {

@@ -112,12 +112,4 @@ class TfjsWeightsTest {
                 "/faceattr/weights/faceapi/face_expression_model-weights_manifest.json");
         assertEquals(7, ex.get("fc/bias", 7).size());
     }
-
-    @Test
-    void halfFloatsDecode() {
-        assertEquals(0f, TfjsWeights.halfToFloat((short) 0), 0f);
-        assertEquals(65504f, TfjsWeights.halfToFloat((short) 0x7bff), 0f);
-        assertEquals(0x1p-24f, TfjsWeights.halfToFloat((short) 1), 0f);
-        assertTrue(Float.isInfinite(TfjsWeights.halfToFloat((short) 0xfc00)));
-    }
 }
