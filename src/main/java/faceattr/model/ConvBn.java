@@ -73,6 +73,14 @@ final class ConvBn extends AbstractBlock implements TorchvisionMapped {
         bn = addChildBlock("bn", BatchNorm.builder().optEpsilon(BN_EPS).optMomentum(BN_MOMENTUM_DJL).build());
     }
 
+    /** DJL-convention momentum used in training forward passes; see {@link MultiTaskNet#setBatchNormMomentum}. */
+    private float momentum = BN_MOMENTUM_DJL;
+
+    /** @param torchMomentum the weight of the new batch in the running statistics (PyTorch's convention) */
+    void setMomentum(float torchMomentum) {
+        momentum = 1 - torchMomentum;
+    }
+
     Conv2d conv() {
         return conv;
     }
@@ -161,7 +169,7 @@ final class ConvBn extends AbstractBlock implements TorchvisionMapped {
             z = foldedConv(inputs.singletonOrThrow());
         } else {
             NDArray y = conv.forward(ps, inputs, training).singletonOrThrow();
-            z = bn.forward(ps, new NDList(y), training).singletonOrThrow();
+            z = batchNorm(ps, y, training);
             if (!recording) {
                 y.close(); // the conv output is dead once normalised; free it now, not at the manager's close
             }
@@ -178,6 +186,15 @@ final class ConvBn extends AbstractBlock implements TorchvisionMapped {
             default:
                 return new NDList(z);
         }
+    }
+
+    /** The BatchNorm block's parameters with this layer's momentum (the block's is fixed at build). */
+    private NDArray batchNorm(ParameterStore ps, NDArray y, boolean training) {
+        ai.djl.Device d = y.getDevice();
+        ai.djl.util.PairList<String, ai.djl.nn.Parameter> p = bn.getParameters();
+        return BatchNorm.batchNorm(y, ps.getValue(p.get("runningMean"), d, training),
+                ps.getValue(p.get("runningVar"), d, training), ps.getValue(p.get("gamma"), d, training),
+                ps.getValue(p.get("beta"), d, training), 1, momentum, BN_EPS, training).singletonOrThrow();
     }
 
     private static NDArray relu(NDArray z) {

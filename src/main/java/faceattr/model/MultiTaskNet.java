@@ -186,6 +186,29 @@ public final class MultiTaskNet extends AbstractBlock {
     public void prepareForTraining() {
         forEachConvBn(this, ConvBn::unfold);
         freezeParameters(false);
+        // DJL's freezeParameters(false) also marks BatchNorm's running statistics trainable,
+        // which PyTorch's batch_norm refuses; they are updated by the forward pass, not by gradients.
+        for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : getParameters()) {
+            ai.djl.nn.Parameter.Type t = p.getValue().getType();
+            if (t == ai.djl.nn.Parameter.Type.RUNNING_MEAN || t == ai.djl.nn.Parameter.Type.RUNNING_VAR) {
+                p.getValue().freeze(true);
+            }
+        }
+    }
+
+    /**
+     * Sets how fast BatchNorm's running statistics follow training batches, in PyTorch's convention
+     * (the new batch's weight). The default, torchvision's 0.01, suits long runs; short runs (tests,
+     * fine-tuning on a few hundred faces) need a larger value, or validation reads statistics that
+     * lag far behind the weights. Training-only: it does not change the architecture or inference.
+     *
+     * @param torchMomentum in (0, 1]
+     */
+    public void setBatchNormMomentum(float torchMomentum) {
+        if (!(torchMomentum > 0 && torchMomentum <= 1)) {
+            throw new IllegalArgumentException("BatchNorm momentum must be in (0, 1], got " + torchMomentum);
+        }
+        forEachConvBn(this, c -> c.setMomentum(torchMomentum));
     }
 
     private static void forEachConvBn(ai.djl.nn.Block b, java.util.function.Consumer<ConvBn> f) {

@@ -14,13 +14,13 @@ import javax.imageio.ImageIO;
  * with images drawn by a caller-given painter (so a learning test can make the pixels carry the
  * labels) and with the malformed entries the real datasets have.
  */
-final class DatasetFixtures {
+public final class DatasetFixtures {
     /** Paints an image for a sample's labels. */
-    interface Painter extends Function<FaceLabels, BufferedImage> {
+    public interface Painter extends Function<FaceLabels, BufferedImage> {
     }
 
     /** A flat grey 32x32 image. */
-    static final Painter GREY = l -> {
+    public static final Painter GREY = l -> {
         BufferedImage img = new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < 32; y++) {
             for (int x = 0; x < 32; x++) {
@@ -33,7 +33,7 @@ final class DatasetFixtures {
     private DatasetFixtures() {
     }
 
-    static void jpg(Path file, BufferedImage img) throws IOException {
+    public static void jpg(Path file, BufferedImage img) throws IOException {
         Files.createDirectories(file.getParent());
         if (!ImageIO.write(img, "jpg", file.toFile())) {
             throw new IOException("no JPEG writer");
@@ -44,7 +44,7 @@ final class DatasetFixtures {
      * UTKFace: one aligned chip per (age, gender, race) row, plus the malformed names of the real
      * set: three without a race field, an age above 116, a gender code 2, a non-UTKFace name.
      */
-    static void utkface(Path dir, List<int[]> ageGenderRace, Painter painter) throws IOException {
+    public static void utkface(Path dir, List<int[]> ageGenderRace, Painter painter) throws IOException {
         long stamp = 20170116174525125L;
         for (int[] r : ageGenderRace) {
             FaceLabels l = new FaceLabels((double) r[0], faceattr.labels.LabelSpaces.ageGroupOf(r[0]), r[1], null, r[2],
@@ -61,7 +61,7 @@ final class DatasetFixtures {
     }
 
     /** FairFace: both CSVs with the real header, one row naming a missing image, one unknown label. */
-    static void fairface(Path dir, List<String[]> trainRows, List<String[]> valRows, Painter painter)
+    public static void fairface(Path dir, List<String[]> trainRows, List<String[]> valRows, Painter painter)
             throws IOException {
         StringBuilder train = new StringBuilder("file,age,gender,race,service_test\n");
         int n = 1;
@@ -94,7 +94,7 @@ final class DatasetFixtures {
      * RAF-DB basic: the partition list with train/test lines (labels 1..7), aligned images, one
      * line whose image is missing and one malformed line.
      */
-    static void rafdb(Path dir, List<Integer> trainLabels, List<Integer> testLabels, Painter painter)
+    public static void rafdb(Path dir, List<Integer> trainLabels, List<Integer> testLabels, Painter painter)
             throws IOException {
         StringBuilder list = new StringBuilder();
         for (int i = 0; i < trainLabels.size(); i++) {
