@@ -309,6 +309,9 @@ public final class FaceTrainer {
                         g.muli(scale);
                     }
                     adam.update(p.getKey(), w, g, lr);
+                    // PyTorch accumulates gradients; DJL's collector zeroes only arrays of its system
+                    // manager, not these, so each step clears its own (or a resumed run would differ).
+                    g.subi(g);
                     g.close();
                 }
             }

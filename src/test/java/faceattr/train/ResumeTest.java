@@ -1,0 +1,111 @@
+package faceattr.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import faceattr.core.CancelledException;
+import faceattr.core.FaceAttrException;
+import faceattr.core.Progress;
+import faceattr.data.DatasetFixtures;
+import faceattr.data.DatasetKind;
+import faceattr.data.Sample;
+import faceattr.data.Splits;
+import faceattr.io.safetensors.SafeTensors;
+import faceattr.io.safetensors.SafeTensorsFile;
+import faceattr.labels.Task;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A run stopped in the middle of an epoch and resumed ends with exactly the weights of one that was not. */
+class ResumeTest {
+    @TempDir
+    static Path tmp;
+    private static List<Sample> samples;
+
+    @BeforeAll
+    static void data() throws Exception {
+        Random r = new Random(3);
+        List<Integer> train = new ArrayList<>();
+        List<Integer> test = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            (i < 32 ? train : test).add(1 + r.nextInt(7));
+        }
+        DatasetFixtures.rafdb(tmp.resolve("rafdb"), train, test, new SyntheticFaces(5, false));
+        samples = Splits.apply(DatasetKind.RAFDB.load(tmp.resolve("rafdb")).samples(), Splits.Options.DEFAULT);
+    }
+
+    private static TrainOptions options(int epochs) {
+        return new TrainOptions("resume", 112, 7, List.of(Task.values()), epochs, 8, 1e-3, 0.01, 0.5, 5, 0, Map.of(),
+                false, Augmenter.Options.DEFAULT, 0, 11, null, 0.1);
+    }
+
+    private static CropSource crops() {
+        return new CropSource(112, null, () -> null, "");
+    }
+
+    private static SafeTensorsFile checkpoint(Path model) throws FaceAttrException {
+        return SafeTensors.read(FaceTrainer.trainingDir(model).resolve("checkpoint/parameters.safetensors"));
+    }
+
+    @Test
+    void stoppedMidEpochThenResumedGivesTheSameWeights() throws Exception {
+        Path straight = tmp.resolve("straight");
+        FaceTrainer.train(samples, options(3), crops(), straight, false, Progress.NONE, l -> { });
+
+        Path resumed = tmp.resolve("resumed");
+        int[] reports = {0};
+        Progress stopInEpochTwo = new Progress() {
+            @Override
+            public void report(double fraction, String message) {
+                reports[0]++;
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return reports[0] >= 6; // 4 steps per epoch: the 3rd step of epoch 2
+            }
+        };
+        assertThrows(CancelledException.class, () -> FaceTrainer.train(samples, options(3), crops(), resumed, false,
+                stopInEpochTwo, l -> { }));
+        String state = Files.readString(FaceTrainer.trainingDir(resumed).resolve("checkpoint/state.json"));
+        assertTrue(state.contains("\"epoch\": 1"), state);
+        List<String> log = new ArrayList<>();
+        FaceTrainer.Result r = FaceTrainer.train(samples, options(3), crops(), resumed, true, Progress.NONE, log::add);
+        assertTrue(log.get(0).startsWith("resuming after epoch 1"), log.toString());
+        assertEquals(3, r.epochsRun());
+
+        SafeTensorsFile a = checkpoint(straight);
+        SafeTensorsFile b = checkpoint(resumed);
+        assertEquals(a.names(), b.names());
+        for (String n : a.names()) {
+            assertArrayEquals(a.tensor(n).toFloatArray(), b.tensor(n).toFloatArray(), 0f, n);
+        }
+        assertEquals(Files.readString(FaceTrainer.trainingDir(straight).resolve("history.csv")).lines()
+                .map(l -> l.replaceAll(",[^,]*$", "")).toList(), Files.readString(FaceTrainer.trainingDir(resumed)
+                .resolve("history.csv")).lines().map(l -> l.replaceAll(",[^,]*$", "")).toList(),
+                "the same losses and metrics, epoch by epoch (seconds aside)");
+    }
+
+    @Test
+    void resumingWithOtherOptionsIsRefused() throws Exception {
+        Path model = tmp.resolve("other");
+        FaceTrainer.train(samples, options(1), crops(), model, false, Progress.NONE, l -> { });
+        TrainOptions changed = new TrainOptions("resume", 112, 7, List.of(Task.values()), 2, 16, 1e-3, 0.01, 0.5, 5,
+                0, Map.of(), false, Augmenter.Options.DEFAULT, 0, 11, null, 0.1);
+        FaceAttrException e = assertThrows(FaceAttrException.class, () -> FaceTrainer.train(samples, changed, crops(),
+                model, true, Progress.NONE, l -> { }));
+        assertTrue(e.getMessage().contains("batch=8") && e.getMessage().contains("batch=16"), e.getMessage());
+        // more epochs with the same options is a continuation, not a change
+        FaceTrainer.Result r = FaceTrainer.train(samples, options(2), crops(), model, true, Progress.NONE, l -> { });
+        assertEquals(2, r.epochsRun());
+    }
+}
