@@ -12,6 +12,7 @@ import java.util.Set;
  */
 final class Args {
     private final Map<String, String> options = new LinkedHashMap<>();
+    private final Map<String, List<String>> all = new LinkedHashMap<>();
     private final List<String> positional = new ArrayList<>();
 
     /** A usage error: the CLI prints the message and the usage and exits with 2. */
@@ -59,6 +60,7 @@ final class Args {
                     value = argv.get(++i);
                 }
                 options.put(name, value);
+                all.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
             } else {
                 throw new UsageException("unknown option --" + name);
             }
@@ -95,6 +97,11 @@ final class Args {
         } catch (NumberFormatException e) {
             throw new UsageException("--" + name + " needs an integer, got '" + v + "'");
         }
+    }
+
+    /** @return every value given for a repeatable option, in order (empty when absent) */
+    List<String> strings(String name) {
+        return all.getOrDefault(name, List.of());
     }
 
     List<String> positional() {

@@ -29,10 +29,15 @@ final class CliProgress implements Progress {
 
     @Override
     public void report(double fraction, String message) {
+        long now = System.nanoTime();
         if (!terminal) {
+            // A log file gets a line every 10 seconds, not a carriage-return animation.
+            if (now - lastPrint >= 10_000_000_000L) {
+                lastPrint = now;
+                err.println(prefix == null ? message : prefix + " " + message);
+            }
             return;
         }
-        long now = System.nanoTime();
         if (now - lastPrint < 100_000_000L && fraction < 1) {
             return;
         }

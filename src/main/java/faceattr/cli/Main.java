@@ -15,6 +15,7 @@ public final class Main {
             "  " + DetectCommand.USAGE,
             "  " + DetectCommand.ANALYZE_USAGE,
             "  " + ModelsCommand.USAGE,
+            "  " + TrainCommand.USAGE,
             "  " + BenchCommand.USAGE,
             "  " + InfoCommand.USAGE,
             "(analyze, train, eval and export are not available in this version)");
@@ -44,6 +45,7 @@ public final class Main {
                 case "detect" -> DetectCommand.run(rest, out, err);
                 case "analyze" -> DetectCommand.run(rest, out, err, true);
                 case "models" -> ModelsCommand.run(rest, out, err);
+                case "train" -> TrainCommand.run(rest, out, err);
                 case "bench" -> BenchCommand.run(rest, out, err);
                 case "info" -> InfoCommand.run(rest, out, err);
                 case "--version" -> {

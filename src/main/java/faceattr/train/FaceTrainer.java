@@ -177,7 +177,9 @@ public final class FaceTrainer {
                     long step = state.step + 1;
                     double lr = learningRate(o, step, stepsPerEpoch, totalSteps);
                     engine.setRandomSeed((int) (o.seed() * 31 + step)); // dropout masks repeat on resume
-                    double value = step(net, ps, loss, adam, config, o, batchCrops, batchLabels, lr, manager, epoch, b);
+                    Map<String, Double> parts = new LinkedHashMap<>();
+                    double value = step(net, ps, loss, adam, config, o, batchCrops, batchLabels, lr, manager, epoch, b,
+                            parts);
                     state.step = step;
                     lossSum += value * batchCrops.size();
                     lossCount += batchCrops.size();
@@ -185,8 +187,9 @@ public final class FaceTrainer {
                     double rate = lossCount / Math.max(1e-9, seconds);
                     long stepsLeft = totalSteps - ((long) epoch * stepsPerEpoch + b + 1);
                     progress.report(((double) epoch * stepsPerEpoch + b + 1) / totalSteps, String.format(Locale.ROOT,
-                            "epoch %d/%d step %d/%d loss %.4f lr %.2e %.1f img/s ETA %s", epoch + 1, o.epochs(),
-                            b + 1, stepsPerEpoch, value, lr, rate, eta(stepsLeft * o.batch() / Math.max(rate, 1e-9))));
+                            "epoch %d/%d step %d/%d loss %.4f (%s) lr %.2e %.1f img/s ETA %s", epoch + 1, o.epochs(),
+                            b + 1, stepsPerEpoch, value, format(parts), lr, rate,
+                            eta(stepsLeft * o.batch() / Math.max(rate, 1e-9))));
                 }
                 Map<String, Double> metrics = validate(net, ps, loss, config, val.isEmpty() ? train : val, crops,
                         unusable, log, o.batch(), manager);
@@ -264,7 +267,7 @@ public final class FaceTrainer {
     /** One optimisation step; returns the batch's loss. */
     private static double step(MultiTaskNet net, ParameterStore ps, MultiTaskLoss loss, AdamW adam, ModelConfig config,
             TrainOptions o, List<RgbImage> crops, List<FaceLabels> labels, double lr, NDManager manager, int epoch,
-            int batch) throws FaceAttrException {
+            int batch, Map<String, Double> parts) throws FaceAttrException {
         try (NDManager sub = manager.newSubManager()) {
             NDArray x = sub.create(AttributeTranslator.normalise(crops, 255, MultiTaskEstimator.IMAGENET_MEAN,
                     MultiTaskEstimator.IMAGENET_STD), new Shape(crops.size(), 3, o.inputSize(), o.inputSize()));
@@ -274,6 +277,11 @@ public final class FaceTrainer {
                 LossResult r = loss.compute(allTasks(logits, config, sub), FaceLabels.toBatch(masked(labels, config)));
                 NDArray total = r.total();
                 value = total.getFloat();
+                for (Task t : config.tasks()) {
+                    if (r.labelled(t) > 0) {
+                        parts.put(t.key(), (double) r.loss(t).getFloat());
+                    }
+                }
                 if (!Float.isFinite(value)) {
                     throw new FaceAttrException(null, "the loss became " + value + " at epoch " + (epoch + 1)
                             + ", batch " + (batch + 1) + "; training stopped (the last checkpoint and the best model "

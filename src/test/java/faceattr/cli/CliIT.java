@@ -170,6 +170,45 @@ class CliIT {
     }
 
     @Test
+    void trainOnGeneratedDatasetsThenAnalyzeAndInstallTheModel() throws Exception {
+        Path raf = tmp.resolve("rafdb");
+        faceattr.data.DatasetFixtures.rafdb(raf, List.of(1, 2, 3, 4, 5, 6, 7, 4, 4, 7, 1, 2), List.of(4, 7, 1, 5),
+                faceattr.data.DatasetFixtures.GREY);
+        Path utk = tmp.resolve("utk");
+        faceattr.data.DatasetFixtures.utkface(utk, List.of(new int[] {25, 0, 1}, new int[] {40, 1, 2},
+                new int[] {8, 0, 0}, new int[] {61, 1, 3}, new int[] {33, 0, 4}, new int[] {19, 1, 0}),
+                faceattr.data.DatasetFixtures.GREY);
+        Path model = tmp.resolve("my-model");
+        Run train = faceattr("train", "--data", "rafdb:" + raf, "--data", "utkface:" + utk, "--out", model.toString(),
+                "--epochs", "2", "--batch", "4", "--bn-momentum", "0.1", "--threads", "1");
+        assertEquals(0, train.code(), train.out() + train.err());
+        assertTrue(train.out().contains("1 skipped: aligned image missing (e.g. Image/aligned/train_99999_aligned.jpg)"),
+                train.out());
+        assertTrue(train.out().contains("3 skipped: no race field in the file name"), train.out());
+        assertTrue(train.out().contains("epoch 2/2: val_loss="), train.out());
+        assertTrue(Files.exists(model.resolve("model.json")) && Files.exists(model.resolve("parameters.safetensors")));
+        Path history = model.resolveSibling("my-model.training").resolve("history.csv");
+        assertEquals(3, Files.readAllLines(history).size(), "header and one line per epoch");
+
+        Path out = tmp.resolve("with-model");
+        Run analyze = faceattr("analyze", "--model", model.toString(), "--out", out.toString(),
+                samples.resolve("astronaut.png").toString());
+        assertEquals(0, analyze.code(), analyze.err());
+        List<String> lines = Files.readAllLines(out.resolve("faces.csv"));
+        assertTrue(lines.get(1).endsWith(",my-model"), "the trained model named in the model column: " + lines);
+        assertTrue(!lines.get(1).contains(",,,"), "a multi-task model fills race: " + lines.get(1));
+
+        Path store = tmp.resolve("store");
+        Run install = faceattr("models", "install", model.toString(), "--dir", store.toString());
+        assertEquals(0, install.code(), install.err());
+        assertTrue(Files.exists(store.resolve("my-model/model.json")));
+
+        Run usage = faceattr("train", "--data", "imagenet:/x", "--out", tmp.resolve("m2").toString());
+        assertEquals(2, usage.code());
+        assertTrue(usage.err().contains("utkface, fairface, rafdb or faceattr"), usage.err());
+    }
+
+    @Test
     void modelsListsReferenceAndRefusesANonModel() throws Exception {
         Path store = tmp.resolve("store");
         Run list = faceattr("models", "list", "--dir", store.toString());
