@@ -3,18 +3,13 @@ package faceattr.cli;
 import faceattr.core.CancelledException;
 import faceattr.core.FaceAttrException;
 import faceattr.data.DatasetKind;
-import faceattr.data.Loaded;
-import faceattr.data.Sample;
-import faceattr.data.Split;
 import faceattr.data.Splits;
-import faceattr.detect.DetectorSettings;
-import faceattr.detect.RfemtcDetector;
 import faceattr.engine.Engines;
 import faceattr.labels.Task;
 import faceattr.train.Augmenter;
-import faceattr.train.CropSource;
 import faceattr.train.FaceTrainer;
 import faceattr.train.TrainOptions;
+import faceattr.train.TrainingRun;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -90,44 +85,18 @@ final class TrainCommand {
         try {
             Engines.setThreads(a.integer("threads", Runtime.getRuntime().availableProcessors()));
             progress.item("train");
-            List<Sample> samples = new ArrayList<>();
-            for (String spec : a.strings("data")) {
-                int colon = spec.indexOf(':');
-                if (colon < 0) {
-                    throw new Args.UsageException("--data needs KIND:PATH, got '" + spec + "'");
-                }
-                DatasetKind kind;
-                try {
-                    kind = DatasetKind.of(spec.substring(0, colon));
-                } catch (IllegalArgumentException e) {
-                    throw new Args.UsageException(e.getMessage());
-                }
-                Loaded l = kind.load(Path.of(spec.substring(colon + 1)));
-                out.println(l.report().summary());
-                samples.addAll(l.samples());
-            }
-            List<Sample> split0 = Splits.apply(samples, split);
-            out.printf(Locale.ROOT, "training on %d samples, validating on %d%n", Splits.of(split0, Split.TRAIN).size(),
-                    Splits.of(split0, Split.VAL).size());
-            DetectorSettings detector = DetectorSettings.DEFAULT;
-            CropSource crops = new CropSource(o.inputSize(), FaceTrainer.trainingDir(outDir).resolve("crops"), () -> {
-                try {
-                    return RfemtcDetector.create(detector);
-                } catch (FaceAttrException e) {
-                    throw new IllegalStateException(e.getMessage(), e);
-                }
-            }, detector.toString());
             try {
-                FaceTrainer.Result r = FaceTrainer.train(split0, o, crops, outDir, a.flag("resume"), progress,
-                        line -> {
-                            err.print("\r");
-                            out.println(line);
-                        });
-                out.printf(Locale.ROOT, "done: %d epochs%s; best epoch %d: %s; model in %s%n", r.epochsRun(),
-                        r.stoppedEarly() ? " (stopped early)" : "", r.bestEpoch(), r.bestMetrics(), r.modelDir());
-            } finally {
-                crops.close();
+                TrainingRun.parse(a.strings("data"));
+            } catch (IllegalArgumentException e) {
+                throw new Args.UsageException(e.getMessage());
             }
+            FaceTrainer.Result r = TrainingRun.run(a.strings("data"), o, split, outDir, a.flag("resume"), progress,
+                    line -> {
+                        err.print("\r");
+                        out.println(line);
+                    });
+            out.printf(Locale.ROOT, "done: %d epochs%s; best epoch %d: %s; model in %s%n", r.epochsRun(),
+                    r.stoppedEarly() ? " (stopped early)" : "", r.bestEpoch(), r.bestMetrics(), r.modelDir());
         } catch (CancelledException e) {
             err.println("\ncancelled: the last checkpoint and the best model are kept; --resume continues");
             return 1;

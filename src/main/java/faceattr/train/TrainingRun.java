@@ -1,0 +1,91 @@
+package faceattr.train;
+
+import faceattr.core.FaceAttrException;
+import faceattr.core.Progress;
+import faceattr.data.DatasetKind;
+import faceattr.data.Loaded;
+import faceattr.data.Sample;
+import faceattr.data.Split;
+import faceattr.data.Splits;
+import faceattr.detect.DetectorSettings;
+import faceattr.detect.RfemtcDetector;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+/**
+ * A whole training run from dataset specifications ({@code KIND:PATH}): load and report each
+ * dataset, split, make crops (detecting faces where needed), train. The one path that
+ * {@code faceattr train} and "Train Face Model" share.
+ */
+public final class TrainingRun {
+    private TrainingRun() {
+    }
+
+    /**
+     * One {@code --data KIND:PATH}.
+     *
+     * @param kind the format
+     * @param path the dataset folder
+     */
+    public record DataSpec(DatasetKind kind, Path path) {
+    }
+
+    /**
+     * @param data dataset specifications, e.g. {@code rafdb:/data/basic}
+     * @return the kind and folder of each
+     * @throws IllegalArgumentException naming the bad specification
+     */
+    public static List<DataSpec> parse(List<String> data) {
+        List<DataSpec> out = new ArrayList<>();
+        for (String spec : data) {
+            int colon = spec.indexOf(':');
+            if (colon < 0) {
+                throw new IllegalArgumentException("a dataset is KIND:PATH (KIND utkface, fairface, rafdb or faceattr), "
+                        + "got '" + spec + "'");
+            }
+            out.add(new DataSpec(DatasetKind.of(spec.substring(0, colon)), Path.of(spec.substring(colon + 1))));
+        }
+        return out;
+    }
+
+    /**
+     * @param data dataset specifications ({@code KIND:PATH})
+     * @param options the training options
+     * @param split the split options
+     * @param out the model folder to write
+     * @param resume continue from the checkpoint beside {@code out}
+     * @param progress progress and cancellation
+     * @param log receives the dataset reports and the training log, line by line
+     * @return the result
+     * @throws FaceAttrException when a dataset cannot be read, nothing is left to train on, a file
+     *     cannot be written or training diverges
+     */
+    public static FaceTrainer.Result run(List<String> data, TrainOptions options, Splits.Options split, Path out,
+            boolean resume, Progress progress, Consumer<String> log) throws FaceAttrException {
+        List<Sample> samples = new ArrayList<>();
+        for (DataSpec d : parse(data)) {
+            Loaded l = d.kind().load(d.path());
+            log.accept(l.report().summary());
+            samples.addAll(l.samples());
+        }
+        List<Sample> split0 = Splits.apply(samples, split);
+        log.accept(String.format(Locale.ROOT, "training on %d samples, validating on %d",
+                Splits.of(split0, Split.TRAIN).size(), Splits.of(split0, Split.VAL).size()));
+        DetectorSettings detector = DetectorSettings.DEFAULT;
+        CropSource crops = new CropSource(options.inputSize(), FaceTrainer.trainingDir(out).resolve("crops"), () -> {
+            try {
+                return RfemtcDetector.create(detector);
+            } catch (FaceAttrException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        }, detector.toString());
+        try {
+            return FaceTrainer.train(split0, options, crops, out, resume, progress, log);
+        } finally {
+            crops.close();
+        }
+    }
+}
