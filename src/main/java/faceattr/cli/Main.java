@@ -16,6 +16,7 @@ public final class Main {
             "  " + DetectCommand.ANALYZE_USAGE,
             "  " + ModelsCommand.USAGE,
             "  " + TrainCommand.USAGE,
+            "  " + EvalCommand.USAGE,
             "  " + BenchCommand.USAGE,
             "  " + InfoCommand.USAGE,
             "(analyze, train, eval and export are not available in this version)");
@@ -46,6 +47,7 @@ public final class Main {
                 case "analyze" -> DetectCommand.run(rest, out, err, true);
                 case "models" -> ModelsCommand.run(rest, out, err);
                 case "train" -> TrainCommand.run(rest, out, err);
+                case "eval" -> EvalCommand.run(rest, out, err);
                 case "bench" -> BenchCommand.run(rest, out, err);
                 case "info" -> InfoCommand.run(rest, out, err);
                 case "--version" -> {

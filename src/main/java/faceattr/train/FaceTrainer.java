@@ -328,7 +328,7 @@ public final class FaceTrainer {
     }
 
     /** The network's outputs in Task order, zeros (no gradient) for tasks it does not have. */
-    private static NDList allTasks(NDList logits, ModelConfig config, NDManager m) {
+    static NDList allTasks(NDList logits, ModelConfig config, NDManager m) {
         List<Task> tasks = config.tasks();
         NDList out = new NDList();
         long n = logits.get(0).getShape().get(0);
@@ -340,7 +340,7 @@ public final class FaceTrainer {
     }
 
     /** Drops the labels of tasks the network does not have. */
-    private static List<FaceLabels> masked(List<FaceLabels> labels, ModelConfig config) {
+    static List<FaceLabels> masked(List<FaceLabels> labels, ModelConfig config) {
         List<Task> t = config.tasks();
         List<FaceLabels> out = new ArrayList<>(labels.size());
         for (FaceLabels l : labels) {
@@ -387,7 +387,7 @@ public final class FaceTrainer {
             NDManager manager) {
         double lossSum = 0;
         int count = 0;
-        Metrics m = new Metrics();
+        List<Evaluation.Prediction> predictions = new ArrayList<>();
         for (int from = 0; from < val.size(); from += batch) {
             List<RgbImage> c = new ArrayList<>();
             List<FaceLabels> l = new ArrayList<>();
@@ -408,88 +408,15 @@ public final class FaceTrainer {
                 NDList all = allTasks(logits, config, sub);
                 lossSum += loss.compute(all, FaceLabels.toBatch(masked(l, config))).total().getFloat() * c.size();
                 count += c.size();
-                m.add(all, l, config);
+                predictions.addAll(Evaluation.predictions(all, l, config.tasks(), config.ageBins()));
             }
         }
         Map<String, Double> out = new LinkedHashMap<>();
         out.put("val_loss", count == 0 ? Double.NaN : lossSum / count);
-        out.putAll(m.result());
+        Map<String, Double> m = Evaluation.metrics(predictions);
+        m.remove("n");
+        out.putAll(m);
         return out;
-    }
-
-    /** Running validation metrics. */
-    static final class Metrics {
-        private double ageError;
-        private int ageN;
-        private final Map<String, int[]> acc = new LinkedHashMap<>();
-
-        void add(NDList logits, List<FaceLabels> labels, ModelConfig config) {
-            List<Task> tasks = config.tasks();
-            float[][] p = new float[Task.values().length][];
-            for (Task t : tasks) {
-                p[t.ordinal()] = logits.get(t.ordinal()).softmax(1).toFloatArray();
-            }
-            for (int i = 0; i < labels.size(); i++) {
-                FaceLabels l = labels.get(i);
-                if (tasks.contains(Task.AGE) && l.age() != null) {
-                    int bins = config.ageBins();
-                    double e = 0;
-                    for (int k = 0; k < bins; k++) {
-                        e += p[Task.AGE.ordinal()][i * bins + k] * k;
-                    }
-                    ageError += Math.abs(e - Math.min(bins - 1, l.age()));
-                    ageN++;
-                }
-                count("age_group_acc", tasks.contains(Task.AGE_GROUP), l.ageGroup(), p[Task.AGE_GROUP.ordinal()], i,
-                        LabelSpaces.AGE_GROUP.size());
-                count("gender_acc", tasks.contains(Task.GENDER), l.gender(), p[Task.GENDER.ordinal()], i, 2);
-                count("race7_acc", tasks.contains(Task.RACE), l.race7(), p[Task.RACE.ordinal()], i, 7);
-                if (tasks.contains(Task.RACE) && l.race5() != null) {
-                    double[] seven = new double[7];
-                    for (int k = 0; k < 7; k++) {
-                        seven[k] = p[Task.RACE.ordinal()][i * 7 + k];
-                    }
-                    double[] five = LabelSpaces.RACE_FAIRFACE_TO_UTKFACE.mapProbabilities(seven);
-                    int[] a = acc.computeIfAbsent("race5_acc", k -> new int[2]);
-                    a[0] += argmax(five, 0, 5) == l.race5() ? 1 : 0;
-                    a[1]++;
-                }
-                count("emotion_acc", tasks.contains(Task.EMOTION), l.emotion(), p[Task.EMOTION.ordinal()], i,
-                        LabelSpaces.EMOTION.size());
-            }
-        }
-
-        private void count(String key, boolean has, Integer label, float[] p, int i, int classes) {
-            if (!has || label == null) {
-                return;
-            }
-            double[] row = new double[classes];
-            for (int k = 0; k < classes; k++) {
-                row[k] = p[i * classes + k];
-            }
-            int[] a = acc.computeIfAbsent(key, k -> new int[2]);
-            a[0] += argmax(row, 0, classes) == label ? 1 : 0;
-            a[1]++;
-        }
-
-        Map<String, Double> result() {
-            Map<String, Double> out = new LinkedHashMap<>();
-            if (ageN > 0) {
-                out.put("age_mae", ageError / ageN);
-            }
-            acc.forEach((k, a) -> out.put(k, a[0] / (double) a[1]));
-            return out;
-        }
-
-        private static int argmax(double[] v, int from, int n) {
-            int best = from;
-            for (int k = from; k < from + n; k++) {
-                if (v[k] > v[best]) {
-                    best = k;
-                }
-            }
-            return best - from;
-        }
     }
 
     private static void writeModel(MultiTaskNet net, ModelConfig config, TrainOptions o, Path out,
@@ -577,7 +504,7 @@ public final class FaceTrainer {
     }
 
     /** Loads the tensors of a model folder whose names and shapes match; returns how many. */
-    private static int loadWeights(ModelFolder folder, MultiTaskNet net) {
+    static int loadWeights(ModelFolder folder, MultiTaskNet net) {
         int n = 0;
         for (Pair<String, Parameter> p : net.getParameters()) {
             NDArray a = p.getValue().getArray();

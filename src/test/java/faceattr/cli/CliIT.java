@@ -198,6 +198,20 @@ class CliIT {
         assertTrue(lines.get(1).endsWith(",my-model"), "the trained model named in the model column: " + lines);
         assertTrue(!lines.get(1).contains(",,,"), "a multi-task model fills race: " + lines.get(1));
 
+        Path report = tmp.resolve("report");
+        Run eval = faceattr("eval", "--model", model.toString(), "--data", "rafdb:" + raf, "--data", "utkface:" + utk,
+                "--out", report.toString(), "--all");
+        assertEquals(0, eval.code(), eval.out() + eval.err());
+        String metrics = Files.readString(report.resolve("metrics.json"));
+        for (String key : List.of("\"age_mae\"", "\"emotion_mean_class_acc\"", "\"gender=female\"", "\"race5=Asian\"",
+                "\"by_dataset\"", "\"rafdb\"")) {
+            assertTrue(metrics.contains(key), key + " in " + metrics);
+        }
+        String md = Files.readString(report.resolve("report.md"));
+        assertTrue(md.contains("| all | 22 |"), "16 RAF-DB and 6 valid UTKFace images: " + md);
+        assertTrue(Files.size(report.resolve("confusion_emotion.png")) > 1000);
+        assertTrue(Files.size(report.resolve("training_curves.png")) > 1000);
+
         Path store = tmp.resolve("store");
         Run install = faceattr("models", "install", model.toString(), "--dir", store.toString());
         assertEquals(0, install.code(), install.err());

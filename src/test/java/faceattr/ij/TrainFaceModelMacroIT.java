@@ -9,7 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Real ImageJ runs "Train Face Model" from a macro on a generated RAF-DB folder. */
+/** Real ImageJ runs "Train Face Model", then "Evaluate Face Model", from a macro on a generated RAF-DB folder. */
 class TrainFaceModelMacroIT {
     @TempDir
     Path tmp;
@@ -21,12 +21,17 @@ class TrainFaceModelMacroIT {
         Path model = tmp.resolve("model");
         Path macro = tmp.resolve("train.ijm");
         Files.writeString(macro, "run(\"Train Face Model\", \"data=[rafdb:" + raf + "] out=[" + model
-                + "] epochs=1 batch=4\");\nprint(\"faceattr: trained\");\n");
+                + "] epochs=1 batch=4\");\nprint(\"faceattr: trained\");\n"
+                + "run(\"Evaluate Face Model\", \"model=[" + model + "] data=[rafdb:" + raf + "] out=[" + tmp.resolve("report")
+                + "]\");\n");
         DetectFacesMacroIT.Run run = DetectFacesMacroIT.imagej(macro, "", tmp);
         assertTrue(run.output().contains("Train Face Model: rafdb"), run.output());
         assertTrue(run.output().contains("Train Face Model: epoch 1/1: val_loss="), run.output());
         assertTrue(run.output().contains("faceattr: trained"), run.output());
         assertTrue(Files.exists(model.resolve("model.json")), run.output());
         assertTrue(Files.exists(faceattr.train.FaceTrainer.trainingDir(model).resolve("history.csv")), run.output());
+        assertTrue(Files.exists(tmp.resolve("report/report.md")) && Files.exists(tmp.resolve("report/metrics.json")),
+                run.output());
+        assertTrue(run.output().contains("Evaluate Face Model: {n="), run.output());
     }
 }
