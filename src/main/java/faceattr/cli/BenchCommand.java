@@ -26,7 +26,7 @@ import java.util.Set;
  * per-image lines, then one {@code BENCH <stage> ...} line per stage (docs/contracts.md).
  */
 final class BenchCommand {
-    static final String USAGE = "faceattr bench [--stage detect|attributes|analyze|all] [--images DIR] "
+    static final String USAGE = "faceattr bench [--stage detect|attributes|analyze|train|all] [--images DIR] "
             + "[--repeat N] [--threads T] [--min-face PX] [--rfe] [--model reference|PATH]";
 
     private BenchCommand() {
@@ -40,8 +40,9 @@ final class BenchCommand {
                     + "'); use --images DIR");
         }
         String stage = a.string("stage", "all");
-        if (!Set.of("detect", "attributes", "analyze", "all").contains(stage)) {
-            throw new Args.UsageException("--stage must be detect, attributes, analyze or all, got '" + stage + "'");
+        if (!Set.of("detect", "attributes", "analyze", "train", "all").contains(stage)) {
+            throw new Args.UsageException("--stage must be detect, attributes, analyze, train or all, got '" + stage
+                    + "'");
         }
         int repeat = a.integer("repeat", 5);
         int threads = a.integer("threads", Runtime.getRuntime().availableProcessors());
@@ -55,6 +56,15 @@ final class BenchCommand {
             ImageOps.setThreads(threads); // OpenCV's pool too: --threads 1 means one core
             if (stage.equals("attributes")) {
                 attributes(repeat, threads, out);
+                return 0;
+            }
+            if (stage.equals("train")) {
+                int batch = a.integer("batch", 32);
+                for (int size : new int[] {112, 224}) {
+                    double ms = faceattr.train.FaceTrainer.benchmarkStepMillis(size, batch, Math.max(3, repeat));
+                    out.printf(Locale.ROOT, "BENCH train input=%d batch=%d ms_per_step=%.1f images_per_s=%.1f threads=%d%n",
+                            size, batch, ms, batch / (ms / 1000), threads);
+                }
                 return 0;
             }
             List<Path> files = ImageFiles.listImages(dir, w -> err.println("warning: " + w));

@@ -237,6 +237,52 @@ public final class FaceTrainer {
         return abs.resolveSibling(abs.getFileName() + TRAINING);
     }
 
+    /**
+     * Training speed for {@code faceattr bench --stage train}: the real training step (forward,
+     * masked loss, backward, clipping, AdamW) on random crops with every label, after warm-up steps.
+     *
+     * @param inputSize the crop side
+     * @param batch faces per step
+     * @param steps timed steps (the median is reported)
+     * @return the median milliseconds per step
+     * @throws FaceAttrException when the engine fails
+     */
+    public static double benchmarkStepMillis(int inputSize, int batch, int steps) throws FaceAttrException {
+        TrainOptions o = TrainOptions.defaults("bench");
+        o = new TrainOptions("bench", inputSize, o.branchPoint(), o.tasks(), 1, batch, o.learningRate(), o.weightDecay(),
+                0, o.clipNorm(), 0, o.ratios(), false, o.augment(), 0, 1, null, o.bnMomentum());
+        ModelConfig config = config(o);
+        try (NDManager manager = Engines.newManager()) {
+            MultiTaskNet net = new MultiTaskNet(config);
+            net.initialize(manager);
+            net.prepareForTraining();
+            AdamW adam = new AdamW(manager, 0.9, 0.999, 1e-8, o.weightDecay());
+            ParameterStore ps = new ParameterStore(manager, false);
+            MultiTaskLoss loss = MultiTaskLoss.defaults();
+            Random r = new Random(1);
+            List<RgbImage> crops = new ArrayList<>();
+            List<FaceLabels> labels = new ArrayList<>();
+            for (int i = 0; i < batch; i++) {
+                byte[] px = new byte[inputSize * inputSize * 3];
+                r.nextBytes(px);
+                crops.add(new RgbImage(inputSize, inputSize, px));
+                int age = r.nextInt(90);
+                labels.add(new FaceLabels((double) age, LabelSpaces.ageGroupOf(age), r.nextInt(2), r.nextInt(7), null,
+                        r.nextInt(7)));
+            }
+            double[] t = new double[steps];
+            for (int i = -2; i < steps; i++) {
+                long t0 = System.nanoTime();
+                step(net, ps, loss, adam, config, o, crops, labels, 1e-4, manager, 0, 0, new LinkedHashMap<>());
+                if (i >= 0) {
+                    t[i] = (System.nanoTime() - t0) / 1e6;
+                }
+            }
+            java.util.Arrays.sort(t);
+            return t[steps / 2];
+        }
+    }
+
     /** The network configuration of the options: the default grouping restricted to the tasks. */
     static ModelConfig config(TrainOptions o) {
         List<TaskGroup> groups = new ArrayList<>();
