@@ -223,6 +223,48 @@ class CliIT {
     }
 
     @Test
+    void aKilledTrainingRunResumesToTheSameWeights() throws Exception {
+        Path raf = tmp.resolve("raf");
+        List<Integer> train = new ArrayList<>();
+        for (int i = 0; i < 48; i++) {
+            train.add(1 + i % 7);
+        }
+        faceattr.data.DatasetFixtures.rafdb(raf, train, List.of(1, 4, 7, 2), faceattr.data.DatasetFixtures.GREY);
+        String[] opts = {"--data", "rafdb:" + raf, "--epochs", "3", "--batch", "8", "--bn-momentum", "0.1",
+            "--threads", "1", "--seed", "5"};
+        Path straight = tmp.resolve("straight");
+        List<String> a = new ArrayList<>(List.of("train", "--out", straight.toString()));
+        a.addAll(List.of(opts));
+        assertEquals(0, faceattr(a.toArray(String[]::new)).code());
+
+        Path killed = tmp.resolve("killed");
+        List<String> cmd = new ArrayList<>(List.of(home.resolve("bin/faceattr").toString(), "train", "--out",
+                killed.toString()));
+        cmd.addAll(List.of(opts));
+        Path log = tmp.resolve("killed.out");
+        Process p = new ProcessBuilder(cmd).redirectOutput(log.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (p.isAlive() && !Files.readString(log).contains("epoch 1/3:") && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        Thread.sleep(300); // into epoch 2
+        assertTrue(p.isAlive(), "the run finished before it could be killed: " + Files.readString(log));
+        p.destroyForcibly(); // SIGKILL: no shutdown hook, no clean-up
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        List<String> r = new ArrayList<>(List.of("train", "--out", killed.toString(), "--resume"));
+        r.addAll(List.of(opts));
+        Run resumed = faceattr(r.toArray(String[]::new));
+        assertEquals(0, resumed.code(), resumed.out() + resumed.err());
+        assertTrue(resumed.out().contains("resuming after epoch 1"), resumed.out());
+        String ckpt = "checkpoint/parameters.safetensors";
+        assertTrue(java.util.Arrays.equals(
+                Files.readAllBytes(straight.resolveSibling("straight.training").resolve(ckpt)),
+                Files.readAllBytes(killed.resolveSibling("killed.training").resolve(ckpt))),
+                "bit-identical weights after a kill in epoch 2 and --resume");
+    }
+
+    @Test
     void modelsListsReferenceAndRefusesANonModel() throws Exception {
         Path store = tmp.resolve("store");
         Run list = faceattr("models", "list", "--dir", store.toString());

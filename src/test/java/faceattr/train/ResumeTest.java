@@ -108,4 +108,27 @@ class ResumeTest {
         FaceTrainer.Result r = FaceTrainer.train(samples, options(2), crops(), model, true, Progress.NONE, l -> { });
         assertEquals(2, r.epochsRun());
     }
+
+    @Test
+    void aDivergingRunStopsWithAClearMessageAndNeverSavesNaNs() throws Exception {
+        // A learning rate of 1e9 with clipping off sends the weights to infinity within a few steps.
+        TrainOptions wild = new TrainOptions("resume", 112, 7, List.of(Task.values()), 3, 8, 1e9, 0.01, 0, 0, 0,
+                Map.of(), false, Augmenter.Options.DEFAULT, 0, 11, null, 0.1);
+        Path model = tmp.resolve("wild");
+        FaceAttrException e = assertThrows(FaceAttrException.class, () -> FaceTrainer.train(samples, wild, crops(),
+                model, false, Progress.NONE, l -> { }));
+        assertTrue(e.getMessage().matches("(?s)the (loss|gradients) became (NaN|Infinity|-Infinity).*epoch \\d+, batch \\d+.*--lr.*"),
+                e.getMessage());
+        for (Path f : new Path[] {model.resolve("parameters.safetensors"),
+            FaceTrainer.trainingDir(model).resolve("checkpoint/parameters.safetensors")}) {
+            if (Files.exists(f)) {
+                SafeTensorsFile saved = SafeTensors.read(f);
+                for (String n : saved.names()) {
+                    for (float v : saved.tensor(n).toFloatArray()) {
+                        assertTrue(Float.isFinite(v), f + " " + n + " holds " + v);
+                    }
+                }
+            }
+        }
+    }
 }
