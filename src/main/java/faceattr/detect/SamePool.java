@@ -7,6 +7,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import faceattr.core.TfPadding;
 
 /**
  * Square max pooling with TensorFlow's padding rules. TF "SAME" pads asymmetrically (the extra
@@ -26,13 +27,6 @@ final class SamePool extends AbstractBlock {
         this.same = same;
     }
 
-    /** @return TF's (before, after) padding of one axis of length n */
-    static int[] samePadding(long n, int k, int s) {
-        long out = (n + s - 1) / s;
-        int total = (int) Math.max((out - 1) * s + k - n, 0);
-        return new int[] {total / 2, total - total / 2};
-    }
-
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> p) {
         NDArray x = inputs.singletonOrThrow();
@@ -41,8 +35,8 @@ final class SamePool extends AbstractBlock {
             // whose gradient routing is the reference.
             if (same) {
                 Shape s = x.getShape();
-                int[] ph = samePadding(s.get(2), kernel, stride);
-                int[] pw = samePadding(s.get(3), kernel, stride);
+                int[] ph = TfPadding.same(s.get(2), kernel, stride);
+                int[] pw = TfPadding.same(s.get(3), kernel, stride);
                 if (ph[0] + ph[1] + pw[0] + pw[1] > 0) {
                     x = x.pad(new Shape(pw[0], pw[1], ph[0], ph[1]), Float.NEGATIVE_INFINITY);
                 }
@@ -63,7 +57,7 @@ final class SamePool extends AbstractBlock {
     private NDArray poolAxis(NDArray x, int axis) {
         int n = (int) x.getShape().get(axis);
         int out = (int) (same ? (n + stride - 1) / stride : (n - kernel) / stride + 1);
-        int before = same ? samePadding(n, kernel, stride)[0] : 0;
+        int before = same ? TfPadding.same(n, kernel, stride)[0] : 0;
         // Tap d = before reads input s*i for every output i: always in range, so it seeds the result.
         NDArray acc = x.get(slice(axis, 0, stride * (out - 1) + 1));
         boolean owned = false;

@@ -1,15 +1,8 @@
 package faceattr.ij;
 
-import faceattr.core.FaceAttrException;
-import faceattr.detect.DetectorSettings;
-import faceattr.detect.FaceDetector;
-import faceattr.detect.RfemtcDetector;
-import faceattr.estimate.AttributeEstimator;
 import faceattr.model.io.ModelStore;
 import faceattr.reference.Estimators;
 import ij.IJ;
-import ij.ImagePlus;
-import ij.WindowManager;
 import ij.plugin.PlugIn;
 
 /**
@@ -39,39 +32,6 @@ public final class AnalyzeFacesPlugin implements PlugIn {
 
     @Override
     public void run(String arg) {
-        ImagePlus imp = WindowManager.getCurrentImage();
-        if (imp == null) {
-            IJ.noImage();
-            return;
-        }
-        ModelStore store = store();
-        DetectFacesPlugin.Choice choice = DetectFacesPlugin.showDialog(imp, COMMAND, PREFS,
-                Estimators.defaultChoice(store));
-        if (choice == null) {
-            return;
-        }
-        DetectorSettings settings;
-        try {
-            settings = choice.options().settings();
-        } catch (IllegalArgumentException e) {
-            DetectFacesPlugin.error(COMMAND, e.getMessage());
-            return;
-        }
-        IjProgress progress = new IjProgress(COMMAND);
-        long t0 = System.nanoTime();
-        DetectFacesPlugin.Result result;
-        try (FaceDetector detector = RfemtcDetector.create(settings);
-                AttributeEstimator estimator = Estimators.open(choice.model(), store)) {
-            result = DetectFacesPlugin.detect(imp, detector, estimator, choice.options().allPlanes(), progress);
-        } catch (FaceAttrException e) {
-            IJ.showProgress(1.0);
-            IJ.showStatus("");
-            DetectFacesPlugin.error(COMMAND, e.getMessage());
-            return;
-        }
-        if (!(result.cancelled() && result.faces().planes().isEmpty())) {
-            DetectFacesPlugin.present(imp, result.faces(), choice.options().add());
-        }
-        progress.done(DetectFacesPlugin.summary(result, (System.nanoTime() - t0) / 1e9));
+        DetectFacesPlugin.execute(COMMAND, PREFS, store());
     }
 }

@@ -93,31 +93,47 @@ public final class DetectFacesPlugin implements PlugIn {
 
     @Override
     public void run(String arg) {
+        execute(COMMAND, PREFS, null);
+    }
+
+    /**
+     * The body of Detect Faces and, with a model store, Analyze Faces: dialog (or macro keys),
+     * detection (and estimation) of the current image's planes, publication, status line.
+     *
+     * @param command the command's title
+     * @param prefs prefix of the remembered dialog values
+     * @param store the installed models for Analyze Faces (adds the model field), or null
+     */
+    static void execute(String command, String prefs, faceattr.model.io.ModelStore store) {
         ImagePlus imp = WindowManager.getCurrentImage();
         if (imp == null) {
             IJ.noImage();
             return;
         }
-        Options options = showDialog(imp);
-        if (options == null) {
+        Choice choice = showDialog(imp, command, prefs,
+                store == null ? null : faceattr.reference.Estimators.defaultChoice(store));
+        if (choice == null) {
             return;
         }
+        Options options = choice.options();
         DetectorSettings settings;
         try {
             settings = options.settings();
         } catch (IllegalArgumentException e) {
-            error(e.getMessage());
+            error(command, e.getMessage());
             return;
         }
-        IjProgress progress = new IjProgress(COMMAND);
+        IjProgress progress = new IjProgress(command);
         long t0 = System.nanoTime();
         Result result;
-        try {
-            result = detect(imp, settings, options.allPlanes(), progress);
+        try (FaceDetector detector = RfemtcDetector.create(settings);
+                AttributeEstimator estimator = store == null ? null
+                        : faceattr.reference.Estimators.open(choice.model(), store)) {
+            result = detect(imp, detector, estimator, options.allPlanes(), progress);
         } catch (FaceAttrException e) {
             IJ.showProgress(1.0);
             IJ.showStatus("");
-            error(e.getMessage());
+            error(command, e.getMessage());
             return;
         }
         if (!(result.cancelled() && result.faces().planes().isEmpty())) {

@@ -11,7 +11,6 @@ import ij.Prefs;
 import ij.gui.GenericDialog;
 import ij.plugin.PlugIn;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -52,12 +51,7 @@ public final class EvaluateFaceModelPlugin implements PlugIn {
             Prefs.set(PREFS + KEY_DATA, data);
             Prefs.set(PREFS + KEY_OUT, out);
         }
-        List<String> specs = new ArrayList<>();
-        for (String s : data.split(";")) {
-            if (!s.isBlank()) {
-                specs.add(s.trim());
-            }
-        }
+        List<String> specs = TrainingRun.split(data);
         if (model.isEmpty() || specs.isEmpty() || out.isEmpty()) {
             DetectFacesPlugin.error(COMMAND, "give " + KEY_MODEL + ", " + KEY_DATA + " (KIND:PATH; ...) and " + KEY_OUT);
             return;

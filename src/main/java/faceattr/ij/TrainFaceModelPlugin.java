@@ -12,7 +12,6 @@ import ij.Prefs;
 import ij.gui.GenericDialog;
 import ij.plugin.PlugIn;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -63,12 +62,7 @@ public final class TrainFaceModelPlugin implements PlugIn {
             Prefs.set(PREFS + KEY_DATA, data);
             Prefs.set(PREFS + KEY_OUT, out);
         }
-        List<String> specs = new ArrayList<>();
-        for (String s : data.split(";")) {
-            if (!s.isBlank()) {
-                specs.add(s.trim());
-            }
-        }
+        List<String> specs = TrainingRun.split(data);
         if (specs.isEmpty() || out.isEmpty() || gd.invalidNumber()) {
             DetectFacesPlugin.error(COMMAND, "give " + KEY_DATA + " (KIND:PATH; ...), " + KEY_OUT + " and numbers for "
                     + KEY_EPOCHS + " and " + KEY_BATCH);

@@ -12,6 +12,7 @@ import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import faceattr.core.FaceAttrException;
+import faceattr.core.TfPadding;
 import faceattr.io.tfjs.TfjsWeights;
 import java.util.ArrayList;
 import java.util.List;
@@ -346,8 +347,8 @@ final class FaceApiNets {
     /** TF max pool 3x3, stride 2, 'same': the padded cells never win (−inf). */
     static NDArray maxPoolSame(NDArray x) {
         Shape s = x.getShape();
-        int[] ph = TfConv.samePadding(s.get(2), 3, 2);
-        int[] pw = TfConv.samePadding(s.get(3), 3, 2);
+        int[] ph = TfPadding.same(s.get(2), 3, 2);
+        int[] pw = TfPadding.same(s.get(3), 3, 2);
         if (ph[0] + ph[1] + pw[0] + pw[1] > 0) {
             x = x.pad(new Shape(pw[0], pw[1], ph[0], ph[1]), Float.NEGATIVE_INFINITY);
         }

@@ -11,6 +11,7 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import faceattr.core.FaceAttrException;
+import faceattr.core.TfPadding;
 import faceattr.io.tfjs.TfjsWeights;
 import java.nio.FloatBuffer;
 
@@ -52,21 +53,14 @@ final class TfConv extends AbstractBlock {
                 .optShape(new Shape(out)).build());
     }
 
-    /** @return TF's SAME padding (before, after) of an axis of length n */
-    static int[] samePadding(long n, int k, int s) {
-        long outLen = (n + s - 1) / s;
-        int total = (int) Math.max((outLen - 1) * s + k - n, 0);
-        return new int[] {total / 2, total - total / 2};
-    }
-
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> p) {
         NDArray x = inputs.singletonOrThrow();
         NDArray b = ps.getValue(bias, x.getDevice(), training);
         NDArray w = ps.getValue(weight, x.getDevice(), training);
         Shape s = x.getShape();
-        int[] ph = samePadding(s.get(2), kernel, stride);
-        int[] pw = samePadding(s.get(3), kernel, stride);
+        int[] ph = TfPadding.same(s.get(2), kernel, stride);
+        int[] pw = TfPadding.same(s.get(3), kernel, stride);
         Shape pad;
         if (ph[0] == ph[1] && pw[0] == pw[1]) {
             pad = new Shape(ph[0], pw[0]);

@@ -34,6 +34,20 @@ public final class TrainingRun {
     }
 
     /**
+     * @param joined specifications separated by {@code ;}, as the ImageJ dialogs take them
+     * @return the non-blank specifications, trimmed
+     */
+    public static List<String> split(String joined) {
+        List<String> out = new ArrayList<>();
+        for (String s : joined.split(";")) {
+            if (!s.isBlank()) {
+                out.add(s.trim());
+            }
+        }
+        return out;
+    }
+
+    /**
      * @param data dataset specifications, e.g. {@code rafdb:/data/basic}
      * @return the kind and folder of each
      * @throws IllegalArgumentException naming the bad specification
