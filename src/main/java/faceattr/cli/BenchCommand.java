@@ -128,8 +128,37 @@ final class BenchCommand {
                 headline.facesPerSecond(), threads, headline.config().inputSize(), headline.batch());
     }
 
+    /** Runs a piece of work once and returns the number of faces it found. */
+    @FunctionalInterface
+    private interface Work {
+        int run() throws FaceAttrException;
+    }
+
+    /**
+     * The timing of one image: median, fastest and slowest of {@code repeat} runs, and the faces.
+     *
+     * @param median median milliseconds
+     * @param min fastest
+     * @param max slowest
+     * @param faces faces found in the last run
+     */
+    private record Timing(double median, double min, double max, int faces) {
+    }
+
+    private static Timing time(Work w, int repeat) throws FaceAttrException {
+        double[] t = new double[repeat];
+        int n = 0;
+        for (int r = 0; r < repeat; r++) {
+            long t0 = System.nanoTime();
+            n = w.run();
+            t[r] = (System.nanoTime() - t0) / 1e6;
+        }
+        Arrays.sort(t);
+        return new Timing(t[repeat / 2], t[0], t[repeat - 1], n);
+    }
+
     private static void measure(RfemtcDetector detector, List<RgbImage> images, List<String> names, int repeat,
-            int threads, PrintStream out, String tag) {
+            int threads, PrintStream out, String tag) throws FaceAttrException {
         for (RgbImage img : images) {
             detector.detect(img); // warm-up: JIT, allocator, oneDNN kernels
         }
@@ -138,22 +167,14 @@ final class BenchCommand {
         int faces = 0;
         for (int i = 0; i < images.size(); i++) {
             RgbImage img = images.get(i);
-            double[] t = new double[repeat];
-            int n = 0;
-            for (int r = 0; r < repeat; r++) {
-                long t0 = System.nanoTime();
-                n = detector.detect(img).size();
-                t[r] = (System.nanoTime() - t0) / 1e6;
-            }
-            Arrays.sort(t);
-            double median = t[repeat / 2];
+            Timing t = time(() -> detector.detect(img).size(), repeat);
             double mpix = img.width() * (double) img.height() / 1e6;
             out.printf(Locale.ROOT, "image %s %dx%d faces=%d ms=%.1f ms_per_mpix=%.1f min_ms=%.1f max_ms=%.1f %s%n",
-                    names.get(i), img.width(), img.height(), n, median, median / mpix, t[0], t[repeat - 1],
-                    detector.lastStageReport());
-            totalMs += median;
+                    names.get(i), img.width(), img.height(), t.faces(), t.median(), t.median() / mpix, t.min(),
+                    t.max(), detector.lastStageReport());
+            totalMs += t.median();
             totalMpix += mpix;
-            faces += n;
+            faces += t.faces();
         }
         out.printf(Locale.ROOT, "BENCH detect images=%d faces=%d ms_per_image=%.1f faces_per_s=%.2f threads=%d "
                 + "ms_per_mpix=%.1f %s%n", images.size(), faces, totalMs / images.size(), faces / (totalMs / 1000),
@@ -173,19 +194,11 @@ final class BenchCommand {
         int faces = 0;
         for (int i = 0; i < images.size(); i++) {
             RgbImage img = images.get(i);
-            double[] t = new double[repeat];
-            int n = 0;
-            for (int r = 0; r < repeat; r++) {
-                long t0 = System.nanoTime();
-                n = once(detector, estimator, img);
-                t[r] = (System.nanoTime() - t0) / 1e6;
-            }
-            Arrays.sort(t);
-            double median = t[repeat / 2];
+            Timing t = time(() -> once(detector, estimator, img), repeat);
             out.printf(Locale.ROOT, "analyze %s %dx%d faces=%d ms=%.1f min_ms=%.1f max_ms=%.1f%n", names.get(i),
-                    img.width(), img.height(), n, median, t[0], t[repeat - 1]);
-            totalMs += median;
-            faces += n;
+                    img.width(), img.height(), t.faces(), t.median(), t.min(), t.max());
+            totalMs += t.median();
+            faces += t.faces();
         }
         out.printf(Locale.ROOT, "BENCH analyze images=%d faces=%d ms_per_image=%.1f faces_per_s=%.2f threads=%d "
                 + "model=%s %s%n", images.size(), faces, totalMs / images.size(), faces / (totalMs / 1000), threads,
