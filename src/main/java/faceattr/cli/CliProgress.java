@@ -12,7 +12,7 @@ final class CliProgress implements Progress {
     private final PrintStream err;
     private final boolean terminal;
     private String prefix = "";
-    private long lastPrint;
+    private long lastPrint = System.nanoTime();
 
     CliProgress(PrintStream err) {
         this.err = err;
