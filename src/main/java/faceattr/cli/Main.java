@@ -17,6 +17,7 @@ public final class Main {
             "  " + ModelsCommand.USAGE,
             "  " + TrainCommand.USAGE,
             "  " + EvalCommand.USAGE,
+            "  " + ExportCommand.USAGE,
             "  " + BenchCommand.USAGE,
             "  " + InfoCommand.USAGE,
             "(analyze, train, eval and export are not available in this version)");
@@ -48,6 +49,7 @@ public final class Main {
                 case "models" -> ModelsCommand.run(rest, out, err);
                 case "train" -> TrainCommand.run(rest, out, err);
                 case "eval" -> EvalCommand.run(rest, out, err);
+                case "export" -> ExportCommand.run(rest, out, err);
                 case "bench" -> BenchCommand.run(rest, out, err);
                 case "info" -> InfoCommand.run(rest, out, err);
                 case "--version" -> {

@@ -265,6 +265,38 @@ class CliIT {
     }
 
     @Test
+    void analyzeExportTrainAndAnalyzeAgain() throws Exception {
+        Path in = Files.createDirectories(tmp.resolve("photos"));
+        for (int i = 0; i < 6; i++) {
+            Files.copy(samples.resolve("astronaut.png"), in.resolve("a" + i + ".png"));
+        }
+        Path results = tmp.resolve("results");
+        assertEquals(0, faceattr("analyze", "--out", results.toString(), in.toString()).code());
+        Path dataset = tmp.resolve("dataset");
+        Run export = faceattr("export", "--from", results.toString(), "--format", "faceattr", "--out",
+                dataset.toString());
+        assertEquals(0, export.code(), export.err());
+        assertTrue(export.out().contains(": 6 exported"), export.out());
+        Run again = faceattr("export", "--from", results.toString(), "--format", "faceattr", "--out",
+                dataset.toString());
+        assertEquals(1, again.code());
+        assertTrue(again.err().contains("not empty"), again.err());
+        Run raf = faceattr("export", "--from", results.toString(), "--format", "utkface", "--out",
+                tmp.resolve("utk").toString());
+        assertEquals(0, raf.code());
+        assertTrue(raf.out().contains("6 skipped: no race label, which utkface needs"), raf.out());
+
+        Path model = tmp.resolve("retrained");
+        Run train = faceattr("train", "--data", "faceattr:" + dataset, "--out", model.toString(), "--epochs", "1",
+                "--batch", "4", "--bn-momentum", "0.1", "--threads", "1");
+        assertEquals(0, train.code(), train.out() + train.err());
+        Run analyze = faceattr("analyze", "--model", model.toString(), "--out", tmp.resolve("r2").toString(),
+                in.resolve("a0.png").toString());
+        assertEquals(0, analyze.code(), analyze.err());
+        assertTrue(Files.readAllLines(tmp.resolve("r2/faces.csv")).get(1).endsWith(",retrained"));
+    }
+
+    @Test
     void modelsListsReferenceAndRefusesANonModel() throws Exception {
         Path store = tmp.resolve("store");
         Run list = faceattr("models", "list", "--dir", store.toString());

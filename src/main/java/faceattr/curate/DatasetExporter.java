@@ -1,0 +1,257 @@
+package faceattr.curate;
+
+import faceattr.align.FaceAligner;
+import faceattr.core.FaceAttrException;
+import faceattr.core.Progress;
+import faceattr.core.RgbImage;
+import faceattr.data.DatasetKind;
+import faceattr.data.FaceLabels;
+import faceattr.data.LoadReport;
+import faceattr.io.AtomicFiles;
+import faceattr.io.FacesCsv;
+import faceattr.io.ImageFiles;
+import faceattr.labels.LabelSpaces;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Writes faces as a dataset in one of the formats the trainer reads (docs/export.md), so that
+ * labels curated in Fiji can be used to train: {@code utkface} (200 px aligned chips named
+ * {@code [age]_[gender]_[race]_[datetime].jpg.chip.jpg}, race in UTKFace's 5 classes),
+ * {@code fairface} (224 px chips, the two label CSVs with FairFace's header and label strings),
+ * {@code rafdb} (100 px aligned images and the partition list) and {@code faceattr} (every field,
+ * provenance and 112 px crops). Faces a format cannot hold (no race for utkface, no emotion for
+ * rafdb, ...) are skipped and counted with the reason; faces marked "not a face" never leave.
+ *
+ * <p>Safety: everything is written into a hidden folder beside the target, which is then renamed
+ * into place; an existing non-empty target is refused unless {@code overwrite}, and then replaced
+ * as a whole only when the new export is complete.
+ */
+public final class DatasetExporter {
+    /**
+     * @param reviewedOnly export only faces a person reviewed
+     * @param overwrite replace an existing dataset folder
+     * @param cropSize side of the crops, 0 for the format's own (utkface 200, fairface 224, rafdb 100,
+     *     faceattr 112)
+     */
+    public record Options(boolean reviewedOnly, boolean overwrite, int cropSize) {
+    }
+
+    private DatasetExporter() {
+    }
+
+    /**
+     * @param faces the faces (all of them; the options choose)
+     * @param format the dataset format
+     * @param out the dataset folder to create
+     * @param o the options
+     * @param progress progress and cancellation (a cancelled export leaves nothing behind)
+     * @return what was written and what skipped, and why
+     * @throws FaceAttrException when the target exists (without overwrite) or cannot be written
+     */
+    public static LoadReport export(List<ExportFace> faces, DatasetKind format, Path out, Options o, Progress progress)
+            throws FaceAttrException {
+        if (Files.exists(out) && !o.overwrite() && !isEmptyDir(out)) {
+            throw new FaceAttrException(out, "exists and is not empty; choose a new folder, or overwrite it "
+                    + "(--force, or the dialog's overwrite box)", null);
+        }
+        LoadReport.Builder report = new LoadReport.Builder(format.key() + " export " + out);
+        List<ExportFace> chosen = new ArrayList<>();
+        for (ExportFace f : faces) {
+            String name = f.image() + " face " + f.face();
+            if (f.notAFace()) {
+                report.skip("marked not a face", name);
+            } else if (o.reviewedOnly() && !f.reviewed()) {
+                report.skip("not reviewed", name);
+            } else {
+                String missing = missing(format, f.labels());
+                if (missing != null) {
+                    report.skip("no " + missing + " label, which " + format.key() + " needs", name);
+                } else {
+                    chosen.add(f);
+                }
+            }
+        }
+        int size = o.cropSize() > 0 ? o.cropSize() : switch (format) {
+            case UTKFACE -> 200;
+            case FAIRFACE -> 224;
+            case RAFDB -> 100;
+            case FACEATTR -> 112;
+        };
+        try {
+            AtomicFiles.replaceDirectory(out, tmp -> write(chosen, format, tmp, size, report, progress));
+        } catch (IOException e) {
+            throw new FaceAttrException(out, "cannot write the export (" + e.getMessage() + "); nothing was changed",
+                    e);
+        }
+        return report.build();
+    }
+
+    /** @return the name of a label the format needs and the face lacks, or null */
+    static String missing(DatasetKind format, FaceLabels l) {
+        return switch (format) {
+            case UTKFACE -> l.age() == null ? "age" : l.gender() == null ? "gender" : race5(l) == null ? "race" : null;
+            case FAIRFACE -> ageGroup(l) == null ? "age" : l.gender() == null ? "gender" : l.race7() == null
+                    ? "race (FairFace's 7 classes)" : null;
+            case RAFDB -> l.emotion() == null ? "emotion" : null;
+            case FACEATTR -> l.isEmpty() ? "any" : null;
+        };
+    }
+
+    private static Integer race5(FaceLabels l) {
+        return l.race5() != null ? l.race5() : l.race7() == null ? null
+                : LabelSpaces.RACE_FAIRFACE_TO_UTKFACE.apply(l.race7());
+    }
+
+    private static Integer ageGroup(FaceLabels l) {
+        return l.ageGroup() != null ? l.ageGroup() : l.age() == null ? null : LabelSpaces.ageGroupOf(l.age());
+    }
+
+    private static void write(List<ExportFace> faces, DatasetKind format, Path dir, int size,
+            LoadReport.Builder report, Progress progress) throws IOException {
+        Map<String, List<ExportFace>> byImage = new LinkedHashMap<>();
+        faces.forEach(f -> byImage.computeIfAbsent(f.image(), k -> new ArrayList<>()).add(f));
+        List<String> lines = new ArrayList<>();
+        List<List<String>> rows = new ArrayList<>();
+        List<String> trainCsv = new ArrayList<>(List.of("file,age,gender,race,service_test"));
+        List<String> valCsv = new ArrayList<>(List.of("file,age,gender,race,service_test"));
+        long stamp = Long.parseLong(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMddHHmmssSSS")));
+        int n = 0;
+        int done = 0;
+        for (Map.Entry<String, List<ExportFace>> e : byImage.entrySet()) {
+            progress.checkCancelled();
+            progress.report(done / (double) Math.max(1, faces.size()), "exporting " + e.getKey());
+            RgbImage img;
+            try {
+                img = ImageFiles.read(Path.of(e.getKey()));
+            } catch (FaceAttrException ex) {
+                for (ExportFace f : e.getValue()) {
+                    report.skip("source image missing or unreadable", f.image() + " face " + f.face());
+                }
+                continue;
+            }
+            for (ExportFace f : e.getValue()) {
+                done++;
+                RgbImage crop = FaceAligner.align(img, f.landmarks(), size).crop();
+                FaceLabels l = f.labels();
+                n++;
+                boolean val = n % 5 == 0; // every fifth face validates, where the format has splits
+                switch (format) {
+                    case UTKFACE -> {
+                        String name = Math.min(116, Math.round(l.age())) + "_" + l.gender() + "_" + race5(l) + "_"
+                                + (stamp + n) + ".jpg.chip.jpg";
+                        jpg(crop, dir.resolve(name));
+                    }
+                    case FAIRFACE -> {
+                        String file = (val ? "val/" : "train/") + n + ".jpg";
+                        jpg(crop, dir.resolve(file));
+                        (val ? valCsv : trainCsv).add(FacesCsv.line(List.of(file,
+                                LabelSpaces.AGE_GROUP.className(ageGroup(l)),
+                                LabelSpaces.GENDER_FAIRFACE.className(l.gender()),
+                                LabelSpaces.RACE_FAIRFACE.className(l.race7()), "False")));
+                    }
+                    case RAFDB -> {
+                        String name = val ? String.format(Locale.ROOT, "test_%04d", n)
+                                : String.format(Locale.ROOT, "train_%05d", n);
+                        jpg(crop, dir.resolve("Image/aligned/" + name + "_aligned.jpg"));
+                        int raf = LabelSpaces.EMOTION_RAFDB_TO_EMOTION.sourcesOf(l.emotion())[0] + 1;
+                        lines.add(name + ".jpg " + raf);
+                    }
+                    case FACEATTR -> {
+                        String file = String.format(Locale.ROOT, "crops/%05d.png", n);
+                        write(crop, dir.resolve(file));
+                        rows.add(faceattrRow(file, f));
+                    }
+                    default -> throw new IllegalStateException(format.toString());
+                }
+                report.used();
+            }
+        }
+        switch (format) {
+            case FAIRFACE -> {
+                Files.write(dir.resolve("fairface_label_train.csv"), trainCsv, StandardCharsets.UTF_8);
+                Files.write(dir.resolve("fairface_label_val.csv"), valCsv, StandardCharsets.UTF_8);
+            }
+            case RAFDB -> {
+                Files.createDirectories(dir.resolve("EmoLabel"));
+                Files.write(dir.resolve("EmoLabel/list_patition_label.txt"), lines, StandardCharsets.UTF_8);
+            }
+            case FACEATTR -> {
+                List<String> header = List.of("crop", "age", "age_group", "gender", "race", "race5", "emotion",
+                        "reviewed", "source_image", "face", "x", "y", "width", "height", "landmarks", "model");
+                List<String> out = new ArrayList<>();
+                out.add(FacesCsv.line(header));
+                rows.forEach(r -> out.add(FacesCsv.line(r)));
+                Files.write(dir.resolve("labels.csv"), out, StandardCharsets.UTF_8);
+            }
+            default -> {
+                // utkface: the file names are the labels
+            }
+        }
+    }
+
+    private static List<String> faceattrRow(String file, ExportFace f) {
+        FaceLabels l = f.labels();
+        StringBuilder lm = new StringBuilder();
+        for (double v : f.landmarks().toArray()) {
+            lm.append(lm.length() == 0 ? "" : " ").append(FacesCsv.number(v));
+        }
+        return List.of(file, l.age() == null ? "" : String.format(Locale.ROOT, "%.1f", l.age()),
+                l.ageGroup() == null ? "" : LabelSpaces.AGE_GROUP.className(l.ageGroup()),
+                l.gender() == null ? "" : LabelSpaces.GENDER.className(l.gender()),
+                l.race7() == null ? "" : LabelSpaces.RACE_FAIRFACE.className(l.race7()),
+                race5(l) == null ? "" : LabelSpaces.RACE_UTKFACE.className(race5(l)),
+                l.emotion() == null ? "" : LabelSpaces.EMOTION.className(l.emotion()), Boolean.toString(f.reviewed()),
+                f.image(), Integer.toString(f.face()), f.box() == null ? "" : FacesCsv.number(f.box().x()),
+                f.box() == null ? "" : FacesCsv.number(f.box().y()),
+                f.box() == null ? "" : FacesCsv.number(f.box().width()),
+                f.box() == null ? "" : FacesCsv.number(f.box().height()), lm.toString(), f.model());
+    }
+
+    private static void jpg(RgbImage crop, Path file) throws IOException {
+        Files.createDirectories(file.getParent());
+        java.awt.image.BufferedImage b = new java.awt.image.BufferedImage(crop.width(), crop.height(),
+                java.awt.image.BufferedImage.TYPE_INT_RGB);
+        byte[] px = crop.pixels();
+        for (int i = 0; i < crop.width() * crop.height(); i++) {
+            b.setRGB(i % crop.width(), i / crop.width(),
+                    ((px[3 * i] & 0xff) << 16) | ((px[3 * i + 1] & 0xff) << 8) | (px[3 * i + 2] & 0xff));
+        }
+        // Quality 95, as the datasets' own JPEGs roughly are; the default (75) would blur labels' evidence.
+        javax.imageio.ImageWriter w = javax.imageio.ImageIO.getImageWritersByFormatName("jpg").next();
+        javax.imageio.ImageWriteParam p = w.getDefaultWriteParam();
+        p.setCompressionMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
+        p.setCompressionQuality(0.95f);
+        try (javax.imageio.stream.ImageOutputStream ios = javax.imageio.ImageIO.createImageOutputStream(file.toFile())) {
+            w.setOutput(ios);
+            w.write(null, new javax.imageio.IIOImage(b, null, null), p);
+        } finally {
+            w.dispose();
+        }
+    }
+
+    private static void write(RgbImage crop, Path file) throws IOException {
+        try {
+            ImageFiles.writePng(crop, file);
+        } catch (FaceAttrException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    private static boolean isEmptyDir(Path p) {
+        try (var s = Files.list(p)) {
+            return s.findAny().isEmpty();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,6 @@
+/**
+ * The curation loop's core (no Swing, no ImageJ GUI): faces with their labels and review state
+ * ({@link ExportFace}), read from an analysis's faces.csv, and their export as a dataset in one of
+ * the four formats the trainer reads ({@link DatasetExporter}). See docs/export.md.
+ */
+package faceattr.curate;
