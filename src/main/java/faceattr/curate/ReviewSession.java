@@ -1,0 +1,369 @@
+package faceattr.curate;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonParseException;
+import faceattr.core.FaceAttrException;
+import faceattr.data.FaceLabels;
+import faceattr.io.AtomicFiles;
+import faceattr.labels.LabelSpace;
+import faceattr.labels.LabelSpaces;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * The state of a review (no GUI): the faces, edits with undo and redo, ordering by doubt, filters,
+ * and an autosave file written atomically after every edit, so a crash loses at most the edit in
+ * progress. The review window and the ImageJ presenters listen to it ({@link #onChange}).
+ */
+public final class ReviewSession {
+    /** The attributes a person can set. */
+    public enum Attribute {
+        /** Age in years. */
+        AGE("age", null),
+        /** FairFace age group. */
+        AGE_GROUP("age_group", LabelSpaces.AGE_GROUP),
+        /** Gender. */
+        GENDER("gender", LabelSpaces.GENDER),
+        /** Race, FairFace's 7 classes. */
+        RACE("race", LabelSpaces.RACE_FAIRFACE),
+        /** Emotion. */
+        EMOTION("emotion", LabelSpaces.EMOTION);
+
+        private final String key;
+        private final LabelSpace space;
+
+        Attribute(String key, LabelSpace space) {
+            this.key = key;
+            this.space = space;
+        }
+
+        /** @return the ROI property and table column name */
+        public String key() {
+            return key;
+        }
+
+        /** @return the classes, or null for AGE */
+        public LabelSpace space() {
+            return space;
+        }
+    }
+
+    /** How the faces are ordered. */
+    public enum Order {
+        /** As detected. */
+        DETECTION,
+        /** Lowest class confidence first: the likely errors. */
+        LOWEST_CONFIDENCE,
+        /** Highest age uncertainty first. */
+        HIGHEST_AGE_UNCERTAINTY
+    }
+
+    private final List<ReviewFace> faces;
+    private final Path autosave;
+    private final Deque<List<ReviewFace>> undo = new ArrayDeque<>();
+    private final Deque<List<ReviewFace>> redo = new ArrayDeque<>();
+    private final List<Consumer<ReviewFace>> listeners = new ArrayList<>();
+    private boolean dirty;
+
+    /**
+     * @param faces the faces, in detection order
+     * @param autosave the file written after every edit, or null for none
+     */
+    public ReviewSession(List<ReviewFace> faces, Path autosave) {
+        this.faces = new ArrayList<>(faces);
+        this.autosave = autosave;
+    }
+
+    /** @return the faces, in detection order, as they are now */
+    public List<ReviewFace> faces() {
+        return List.copyOf(faces);
+    }
+
+    /** @param l called with each face an edit, undo or redo changed */
+    public void onChange(Consumer<ReviewFace> l) {
+        listeners.add(l);
+    }
+
+    /**
+     * @param order how to order
+     * @param filter which faces to keep
+     * @return indices into {@link #faces()} in that order
+     */
+    public List<Integer> view(Order order, Predicate<ReviewFace> filter) {
+        List<Integer> idx = new ArrayList<>();
+        for (int i = 0; i < faces.size(); i++) {
+            if (filter.test(faces.get(i))) {
+                idx.add(i);
+            }
+        }
+        Comparator<Integer> c = switch (order) {
+            case DETECTION -> Comparator.naturalOrder();
+            case LOWEST_CONFIDENCE -> Comparator.comparingDouble((Integer i) -> nanLast(faces.get(i).lowestConfidence()));
+            case HIGHEST_AGE_UNCERTAINTY -> Comparator.comparingDouble((Integer i) -> -nanFirst(faces.get(i).ageStd()));
+        };
+        idx.sort(c.thenComparing(Comparator.naturalOrder()));
+        return idx;
+    }
+
+    private static double nanLast(double v) {
+        return Double.isNaN(v) ? Double.POSITIVE_INFINITY : v;
+    }
+
+    private static double nanFirst(double v) {
+        return Double.isNaN(v) ? Double.NEGATIVE_INFINITY : v;
+    }
+
+    /** Filters for {@link #view}. */
+    public static final class Filters {
+        private Filters() {
+        }
+
+        /** @return every face */
+        public static Predicate<ReviewFace> all() {
+            return f -> true;
+        }
+
+        /** @return faces not yet reviewed (and not marked not-a-face) */
+        public static Predicate<ReviewFace> unreviewed() {
+            return f -> !f.reviewed() && !f.notAFace();
+        }
+
+        /** @return faces reviewed */
+        public static Predicate<ReviewFace> reviewed() {
+            return ReviewFace::reviewed;
+        }
+
+        /**
+         * @param a a class attribute
+         * @param classIndex a class
+         * @return faces whose current label is that class
+         */
+        public static Predicate<ReviewFace> value(Attribute a, int classIndex) {
+            return f -> {
+                Integer v = get(f.labels(), a);
+                return v != null && v == classIndex;
+            };
+        }
+    }
+
+    /**
+     * Sets a class attribute (a person's correction: reviewed, confidence 1).
+     *
+     * @param face index in {@link #faces()}
+     * @param a a class attribute
+     * @param classIndex the class
+     * @throws FaceAttrException when the autosave cannot be written (the edit is kept in memory)
+     */
+    public void setClass(int face, Attribute a, int classIndex) throws FaceAttrException {
+        if (a == Attribute.AGE || !a.space().isIndex(classIndex)) {
+            throw new IllegalArgumentException(a + " has no class " + classIndex);
+        }
+        ReviewFace f = faces.get(face);
+        FaceLabels l = f.labels();
+        FaceLabels n = switch (a) {
+            case AGE_GROUP -> new FaceLabels(l.age(), classIndex, l.gender(), l.race7(), l.race5(), l.emotion());
+            case GENDER -> new FaceLabels(l.age(), l.ageGroup(), classIndex, l.race7(), l.race5(), l.emotion());
+            case RACE -> new FaceLabels(l.age(), l.ageGroup(), l.gender(), classIndex,
+                    LabelSpaces.RACE_FAIRFACE_TO_UTKFACE.apply(classIndex), l.emotion());
+            case EMOTION -> new FaceLabels(l.age(), l.ageGroup(), l.gender(), l.race7(), l.race5(), classIndex);
+            default -> throw new IllegalStateException();
+        };
+        Map<String, Double> conf = new HashMap<>(f.confidence());
+        conf.put(a.key(), 1.0);
+        apply(face, f.with(n, conf, f.ageStd(), true, false));
+    }
+
+    /**
+     * Sets the age (a person's correction); the age group follows it.
+     *
+     * @param face index
+     * @param years the age, 0 to 120
+     * @throws FaceAttrException when the autosave cannot be written
+     */
+    public void setAge(int face, double years) throws FaceAttrException {
+        if (!(years >= 0 && years <= 120)) {
+            throw new IllegalArgumentException("an age must be 0 to 120 years, got " + years);
+        }
+        ReviewFace f = faces.get(face);
+        FaceLabels l = f.labels();
+        Map<String, Double> conf = new HashMap<>(f.confidence());
+        conf.put(Attribute.AGE_GROUP.key(), 1.0);
+        apply(face, f.with(new FaceLabels(years, LabelSpaces.ageGroupOf(years), l.gender(), l.race7(), l.race5(),
+                l.emotion()), conf, 0, true, false));
+    }
+
+    /**
+     * Accepts the current labels as correct.
+     *
+     * @param face index
+     * @throws FaceAttrException when the autosave cannot be written
+     */
+    public void accept(int face) throws FaceAttrException {
+        ReviewFace f = faces.get(face);
+        apply(face, f.with(f.labels(), f.confidence(), f.ageStd(), true, false));
+    }
+
+    /**
+     * Marks or unmarks a detection as not a face (it is then never exported).
+     *
+     * @param face index
+     * @param notAFace the new state
+     * @throws FaceAttrException when the autosave cannot be written
+     */
+    public void setNotAFace(int face, boolean notAFace) throws FaceAttrException {
+        ReviewFace f = faces.get(face);
+        apply(face, f.with(f.labels(), f.confidence(), f.ageStd(), notAFace || f.reviewed(), notAFace));
+    }
+
+    private void apply(int face, ReviewFace next) throws FaceAttrException {
+        undo.push(List.copyOf(faces));
+        redo.clear();
+        faces.set(face, next);
+        changed(List.of(next));
+    }
+
+    /** @return whether there is an edit to undo */
+    public boolean canUndo() {
+        return !undo.isEmpty();
+    }
+
+    /** @return whether there is an undone edit to redo */
+    public boolean canRedo() {
+        return !redo.isEmpty();
+    }
+
+    /**
+     * Undoes the last edit.
+     *
+     * @throws FaceAttrException when the autosave cannot be written
+     */
+    public void undo() throws FaceAttrException {
+        if (undo.isEmpty()) {
+            return;
+        }
+        redo.push(List.copyOf(faces));
+        restore(undo.pop());
+    }
+
+    /**
+     * Redoes the last undone edit.
+     *
+     * @throws FaceAttrException when the autosave cannot be written
+     */
+    public void redo() throws FaceAttrException {
+        if (redo.isEmpty()) {
+            return;
+        }
+        undo.push(List.copyOf(faces));
+        restore(redo.pop());
+    }
+
+    private void restore(List<ReviewFace> state) throws FaceAttrException {
+        List<ReviewFace> changed = new ArrayList<>();
+        for (int i = 0; i < faces.size(); i++) {
+            if (!faces.get(i).equals(state.get(i))) {
+                changed.add(state.get(i));
+            }
+            faces.set(i, state.get(i));
+        }
+        changed(changed);
+    }
+
+    private void changed(List<ReviewFace> changed) throws FaceAttrException {
+        dirty = true;
+        for (ReviewFace f : changed) {
+            listeners.forEach(l -> l.accept(f));
+        }
+        save();
+    }
+
+    /** @return whether edits were made since the last {@link #save} (always saved when autosaving) */
+    public boolean isDirty() {
+        return dirty;
+    }
+
+    /**
+     * Writes the autosave file now (atomically).
+     *
+     * @throws FaceAttrException naming the file when it cannot be written
+     */
+    public void save() throws FaceAttrException {
+        if (autosave == null) {
+            return;
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("format", 1);
+        json.put("faces", faces);
+        String text = GSON.toJson(json);
+        try {
+            AtomicFiles.write(autosave, tmp -> Files.writeString(tmp, text, StandardCharsets.UTF_8));
+            dirty = false;
+        } catch (IOException e) {
+            throw new FaceAttrException(autosave, "cannot save the review (" + e.getMessage() + "); your edits are "
+                    + "still in the window: save the image's folder elsewhere or free disk space", e);
+        }
+    }
+
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
+            .create();
+
+    /** The autosave file's content. */
+    private static final class Saved {
+        int format;
+        List<ReviewFace> faces;
+    }
+
+    /**
+     * Reads an autosave file.
+     *
+     * @param file the file
+     * @return its faces
+     * @throws FaceAttrException naming the file when it is unreadable or not a review file
+     */
+    public static List<ReviewFace> load(Path file) throws FaceAttrException {
+        try {
+            Saved s = GSON.fromJson(Files.readString(file, StandardCharsets.UTF_8), Saved.class);
+            if (s == null || s.format != 1 || s.faces == null) {
+                throw new FaceAttrException(file, "not a review file of this version; delete it to start the review "
+                        + "again", null);
+            }
+            List<ReviewFace> out = new ArrayList<>();
+            for (ReviewFace f : s.faces) {
+                out.add(new ReviewFace(f.image(), f.roi(), f.labels(), f.confidence() == null ? Map.of()
+                        : f.confidence(), f.ageStd(), f.reviewed(), f.notAFace()));
+            }
+            return out;
+        } catch (IOException | JsonParseException | IllegalArgumentException | NullPointerException e) {
+            throw new FaceAttrException(file, "cannot read the saved review (" + e.getMessage() + "); delete it to "
+                    + "start the review again", e);
+        }
+    }
+
+    /**
+     * @param l labels
+     * @param a a class attribute
+     * @return its class index, or null
+     */
+    public static Integer get(FaceLabels l, Attribute a) {
+        return switch (a) {
+            case AGE_GROUP -> l.ageGroup();
+            case GENDER -> l.gender();
+            case RACE -> l.race7();
+            case EMOTION -> l.emotion();
+            default -> null;
+        };
+    }
+}
