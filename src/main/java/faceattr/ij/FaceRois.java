@@ -30,6 +30,12 @@ import java.util.List;
 public final class FaceRois {
     /** ROI property: the face probability. */
     public static final String SCORE = "score";
+    /** ROI property: the estimated age's standard deviation in years. */
+    public static final String AGE_STD = "age_std";
+    /** ROI property: a person reviewed the face ({@code true}). */
+    public static final String REVIEWED = "reviewed";
+    /** ROI property: a person marked the detection as not a face ({@code true}). */
+    public static final String NOT_A_FACE = "not_a_face";
     /** ROI property: the 5 landmarks as 10 comma-separated numbers. */
     public static final String LANDMARKS = "landmarks";
     /** ROI property marking ROIs made by this plugin. */
@@ -60,6 +66,8 @@ public final class FaceRois {
                 roi.setProperty(SCORE, number(face.score()));
                 roi.setProperty(LANDMARKS, landmarks(face.landmarks()));
                 if (plane.analysed()) {
+                    // age_std (not a CSV column) lets the review order faces by age uncertainty
+                    roi.setProperty(AGE_STD, number(plane.attributes().get(i).ageStd()));
                     List<String> values = FacesCsv.attributeValues(plane.attributes().get(i));
                     for (int k = 0; k < values.size(); k++) {
                         if (!values.get(k).isEmpty()) { // no race from a model without a race head

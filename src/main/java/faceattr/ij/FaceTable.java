@@ -88,7 +88,8 @@ public final class FaceTable {
             return false;
         }
         for (String h : headings) {
-            if (!COLUMNS.contains(h) && !SLICE.equals(h) && !FacesCsv.ATTRIBUTE_COLUMNS.contains(h)) {
+            if (!COLUMNS.contains(h) && !SLICE.equals(h) && !FacesCsv.ATTRIBUTE_COLUMNS.contains(h)
+                    && !FaceRois.REVIEWED.equals(h) && !FaceRois.NOT_A_FACE.equals(h)) {
                 return false;
             }
         }
