@@ -1,0 +1,110 @@
+package faceattr.ij;
+
+import faceattr.core.Progress;
+import faceattr.curate.ReviewSession;
+import faceattr.detect.DetectorSettings;
+import faceattr.detect.RfemtcDetector;
+import faceattr.reference.ReferenceEstimator;
+import ij.IJ;
+import ij.ImagePlus;
+import ij.gui.Roi;
+import ij.measure.ResultsTable;
+import ij.plugin.frame.RoiManager;
+import java.awt.event.KeyEvent;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import javax.swing.SwingUtilities;
+
+/**
+ * Run under a display (xvfb-run) by {@link ReviewWindowIT}: analyses the sample photo, opens the
+ * review window, drives it with key events, checks the ROI, the Results table and the autosave
+ * after each, reopens it to check the restore, and saves a screenshot. Prints REVIEW_OK.
+ */
+public final class ReviewWindowHarness {
+    private ReviewWindowHarness() {
+    }
+
+    private static void check(boolean ok, String what) {
+        if (!ok) {
+            System.out.println("REVIEW_FAIL " + what);
+            System.exit(1);
+        }
+    }
+
+    private static void press(ReviewWindow w, int code, int modifiers) throws Exception {
+        SwingUtilities.invokeAndWait(() -> w.key(new KeyEvent(w, KeyEvent.KEY_PRESSED, System.currentTimeMillis(),
+                modifiers, code, KeyEvent.CHAR_UNDEFINED)));
+    }
+
+    public static void main(String[] args) {
+        try {
+            run(Path.of(args[0]));
+            System.out.println("REVIEW_OK");
+            System.exit(0);
+        } catch (Throwable t) {
+            t.printStackTrace(System.out);
+            System.out.println("REVIEW_FAIL " + t);
+            System.exit(1);
+        }
+    }
+
+    private static void run(Path dir) throws Exception {
+        Path photo = dir.resolve("astronaut.png");
+        Files.copy(Path.of("sample-data/astronaut.png"), photo);
+        ImagePlus imp = IJ.openImage(photo.toString());
+        DetectFacesPlugin.Result r;
+        try (RfemtcDetector d = RfemtcDetector.create(DetectorSettings.DEFAULT);
+                ReferenceEstimator e = ReferenceEstimator.create()) {
+            r = DetectFacesPlugin.detect(imp, d, e, true, Progress.NONE);
+        }
+        RoiManager rm = new RoiManager(true);
+        FaceRois.publish(rm, r.faces(), false);
+        ResultsTable rt = FaceTable.toTable(r.faces());
+        ij.plugin.filter.Analyzer.setResultsTable(rt); // the system table, as Analyze Faces leaves it
+        rt.show("Results");
+        check(ResultsTable.getResultsTable() != null, "no system Results table");
+        ReviewWindow w = ReviewFacesPlugin.open(imp, rm);
+        SwingUtilities.invokeAndWait(() -> w.setVisible(true));
+        check(w.rows() == 1, "rows " + w.rows());
+        Roi roi = rm.getRoisAsArray()[0];
+        String gender = roi.getProperty("gender");
+        check("female".equals(gender), "estimated gender " + gender);
+
+        press(w, KeyEvent.VK_1, 0); // gender := male (class 1)
+        check("male".equals(rm.getRoisAsArray()[0].getProperty("gender")), "ROI gender after key 1");
+        check("true".equals(rm.getRoisAsArray()[0].getProperty("reviewed")), "ROI reviewed");
+        check("male".equals(ResultsTable.getResultsTable().getStringValue("gender", 0)), "table gender");
+        press(w, KeyEvent.VK_DOWN, 0);
+        press(w, KeyEvent.VK_DOWN, 0);
+        press(w, KeyEvent.VK_DOWN, 0); // gender -> race -> emotion -> age
+        check(w.controller().attribute() == ReviewSession.Attribute.AGE, "attribute " + w.controller().attribute());
+        press(w, KeyEvent.VK_4, 0);
+        press(w, KeyEvent.VK_2, 0);
+        press(w, KeyEvent.VK_ENTER, 0);
+        check("42.0".equals(rm.getRoisAsArray()[0].getProperty("age")), "age " + rm.getRoisAsArray()[0].getProperty("age"));
+        press(w, KeyEvent.VK_Z, KeyEvent.CTRL_DOWN_MASK);
+        check(!"42.0".equals(rm.getRoisAsArray()[0].getProperty("age")), "undo age");
+        press(w, KeyEvent.VK_Y, KeyEvent.CTRL_DOWN_MASK);
+        check("42.0".equals(rm.getRoisAsArray()[0].getProperty("age")), "redo age");
+        Path autosave = ReviewFacesPlugin.autosaveFile(imp);
+        check(autosave.equals(dir.resolve("astronaut.png" + ReviewFacesPlugin.SUFFIX)), "autosave " + autosave);
+        check(Files.readString(autosave).contains("\"age\": 42.0"), "autosave content");
+        check(w.statusText().contains("redone"), "status " + w.statusText());
+
+        Thread.sleep(300);
+        BufferedImage shot = new BufferedImage(w.getWidth(), w.getHeight(), BufferedImage.TYPE_INT_RGB);
+        SwingUtilities.invokeAndWait(() -> w.getRootPane().paint(shot.getGraphics()));
+        ImageIO.write(shot, "png", dir.resolve("review-window.png").toFile());
+        SwingUtilities.invokeAndWait(w::dispose);
+
+        // Reopening restores the saved review onto fresh ROIs.
+        RoiManager fresh = new RoiManager(true);
+        FaceRois.publish(fresh, r.faces(), false);
+        ReviewWindow again = ReviewFacesPlugin.open(imp, fresh);
+        check("male".equals(fresh.getRoisAsArray()[0].getProperty("gender")), "restored gender");
+        check("42.0".equals(fresh.getRoisAsArray()[0].getProperty("age")), "restored age");
+        SwingUtilities.invokeAndWait(again::dispose);
+    }
+}
