@@ -83,6 +83,24 @@ class AnalyzeFacesMacroIT {
                 run.output());
     }
 
+    @Test
+    void reviewAndExportMacroWritesADatasetTheTrainerReads() throws Exception {
+        Path dataset = tmp.resolve("dataset");
+        DetectFacesMacroIT.Run run = DetectFacesMacroIT.imagej(Paths.get("macros/review_and_export.ijm"),
+                "image=[" + SAMPLE.toAbsolutePath() + "] dataset=[" + dataset + "] review=false all=true", tmp);
+        assertTrue(run.output().contains("faceattr: exported"), run.output());
+        assertTrue(run.output().contains("1 exported, 0 skipped"), run.output());
+        faceattr.data.Loaded l = faceattr.data.DatasetKind.FACEATTR.load(dataset);
+        assertEquals(1, l.samples().size(), l.report().summary());
+        assertEquals(LabelSpaces.GENDER.indexOf("female"), l.samples().get(0).labels().gender());
+
+        Path reviewedOnly = tmp.resolve("reviewed-only");
+        run = DetectFacesMacroIT.imagej(Paths.get("macros/review_and_export.ijm"),
+                "image=[" + SAMPLE.toAbsolutePath() + "] dataset=[" + reviewedOnly + "] review=false", tmp);
+        assertTrue(run.output().contains("0 exported, 1 skipped") && run.output().contains("not reviewed"),
+                run.output());
+    }
+
     private static void assertValid(Map<String, String> row) {
         double age = Double.parseDouble(row.get("age"));
         assertTrue(age > 15 && age < 70, "the astronaut is an adult: " + row);
