@@ -20,7 +20,8 @@ import java.util.Locale;
  * ({@code KIND:PATH}, separated by {@code ;}) into a model folder, with progress in the status
  * bar, the epoch results in the Log, and Esc to stop (the last checkpoint and the best model are
  * kept; {@code resume} continues). Macro keys (docs/contracts.md): {@value #KEY_DATA},
- * {@value #KEY_OUT}, {@value #KEY_EPOCHS}, {@value #KEY_BATCH}, plus {@code resume}. Example:
+ * {@value #KEY_OUT}, {@value #KEY_EPOCHS}, {@value #KEY_BATCH}, plus {@code resume} and {@code init}
+ * (a model folder to fine-tune, e.g. the installed model the labels were estimated with). Example:
  * {@code run("Train Face Model", "data=[rafdb:/data/basic;faceattr:/data/mine] out=/models/mine epochs=30 batch=32");}
  * Everything else is {@code faceattr train}'s default (docs/training.md).
  */
@@ -48,6 +49,7 @@ public final class TrainFaceModelPlugin implements PlugIn {
         gd.addNumericField("Epochs:", d.epochs(), 0);
         gd.addNumericField("Batch size:", d.batch(), 0);
         gd.addCheckbox("Resume from the last checkpoint", false);
+        gd.addDirectoryField("Init (fine-tune from a model folder; empty: from scratch):", "", 40);
         gd.addMessage("KIND is utkface, fairface, rafdb or faceattr (an export of Export Face Dataset).");
         gd.showDialog();
         if (gd.wasCanceled()) {
@@ -58,6 +60,7 @@ public final class TrainFaceModelPlugin implements PlugIn {
         int epochs = (int) gd.getNextNumber();
         int batch = (int) gd.getNextNumber();
         boolean resume = gd.getNextBoolean();
+        String init = gd.getNextString().trim();
         if (!macro) {
             Prefs.set(PREFS + KEY_DATA, data);
             Prefs.set(PREFS + KEY_OUT, out);
@@ -74,7 +77,8 @@ public final class TrainFaceModelPlugin implements PlugIn {
             TrainingRun.parse(specs);
             o = new TrainOptions(model.toAbsolutePath().getFileName().toString(), d.inputSize(), d.branchPoint(),
                     d.tasks(), epochs, batch, d.learningRate(), d.weightDecay(), d.warmupEpochs(), d.clipNorm(), 0,
-                    d.ratios(), false, d.augment(), d.patience(), d.seed(), null, d.bnMomentum());
+                    d.ratios(), false, d.augment(), d.patience(), d.seed(), init.isEmpty() ? null : Path.of(init),
+                    d.bnMomentum());
         } catch (IllegalArgumentException e) {
             DetectFacesPlugin.error(COMMAND, e.getMessage());
             return;

@@ -106,5 +106,53 @@ public final class ReviewWindowHarness {
         check("male".equals(fresh.getRoisAsArray()[0].getProperty("gender")), "restored gender");
         check("42.0".equals(fresh.getRoisAsArray()[0].getProperty("age")), "restored age");
         SwingUtilities.invokeAndWait(again::dispose);
+        curationLoop(dir, imp, fresh);
+    }
+
+    /**
+     * The rest of the loop on the reviewed face: export, train briefly on the export (fine-tuning
+     * a model trained from scratch first), install, analyze again with the installed model, and
+     * check that the card's training data and the new model's output are consistent.
+     */
+    private static void curationLoop(Path dir, ImagePlus imp, RoiManager rm) throws Exception {
+        java.util.List<faceattr.curate.ExportFace> faces = ExportFacesPlugin.faces(imp,
+                java.util.Arrays.asList(rm.getRoisAsArray()), dir.resolve("astronaut.png"));
+        check(faces.size() == 1 && faces.get(0).reviewed(), "export faces " + faces);
+        // Six copies of the reviewed face, so that a batch (BatchNorm needs two) and a split exist.
+        java.util.List<faceattr.curate.ExportFace> many = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            many.add(faces.get(0));
+        }
+        Path dataset = dir.resolve("dataset");
+        faceattr.data.LoadReport exported = faceattr.curate.DatasetExporter.export(many,
+                faceattr.data.DatasetKind.FACEATTR, dataset, new faceattr.curate.DatasetExporter.Options(true, false, 0),
+                Progress.NONE);
+        check(exported.used() == 6, "exported " + exported.summary());
+        faceattr.data.Loaded back = faceattr.data.DatasetKind.FACEATTR.load(dataset);
+        check(back.samples().get(0).labels().gender() == 0, "exported gender is the reviewed one (male)");
+        check(back.samples().get(0).labels().age() == 42.0, "exported age is the reviewed one");
+
+        faceattr.train.TrainOptions d = faceattr.train.TrainOptions.defaults("curated");
+        faceattr.train.TrainOptions o = new faceattr.train.TrainOptions("curated", 112, d.branchPoint(), d.tasks(), 1, 4,
+                d.learningRate(), d.weightDecay(), 0, d.clipNorm(), 0, d.ratios(), false,
+                faceattr.train.Augmenter.Options.NONE, 0, 1, null, 0.1);
+        Path model = dir.resolve("curated");
+        faceattr.train.TrainingRun.run(java.util.List.of("faceattr:" + dataset), o,
+                faceattr.data.Splits.Options.DEFAULT, model, false, Progress.NONE, l -> { });
+        faceattr.model.io.ModelStore store = new faceattr.model.io.ModelStore(dir.resolve("store"));
+        faceattr.model.io.ModelStore.Installed installed = store.install(model, null, false);
+        String card = java.nio.file.Files.readString(installed.dir().resolve("model.json"));
+        check(card.contains("\"faceattr/train\"") && card.contains("\"faceattr/val\""), "card data " + card);
+        int trainN = Integer.parseInt(card.replaceAll("(?s).*\"faceattr/train\": (\\d+).*", "$1"));
+        int valN = Integer.parseInt(card.replaceAll("(?s).*\"faceattr/val\": (\\d+).*", "$1"));
+        check(trainN + valN == exported.used(), "the card counts the exported faces: " + trainN + "+" + valN);
+        DetectFacesPlugin.Result again;
+        try (RfemtcDetector det = RfemtcDetector.create(DetectorSettings.DEFAULT);
+                faceattr.estimate.AttributeEstimator est = faceattr.reference.Estimators.open(null, store)) {
+            check("curated".equals(est.name()), "the installed model is the default: " + est.name());
+            again = DetectFacesPlugin.detect(imp, det, est, true, Progress.NONE);
+        }
+        faceattr.estimate.FaceAttributes a = again.faces().planes().get(0).attributes().get(0);
+        check("curated".equals(a.modelName()) && a.hasRace(), "analyzed with the new model: " + a.modelName());
     }
 }
