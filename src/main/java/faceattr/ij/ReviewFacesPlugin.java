@@ -67,6 +67,10 @@ public final class ReviewFacesPlugin implements PlugIn {
     public static ReviewWindow open(ImagePlus imp, RoiManager rm) throws FaceAttrException {
         String title = imp.getTitle();
         List<Roi> rois = Arrays.asList(rm.getRoisAsArray());
+        int added = estimateHandDrawn(imp, rois, AnalyzeFacesPlugin.store());
+        if (added > 0) {
+            IJ.log(COMMAND + ": estimated " + added + " face(s) drawn by hand in the ROI Manager");
+        }
         List<ReviewFace> faces = ReviewBridge.faces(rois, title);
         if (faces.isEmpty()) {
             DetectFacesPlugin.error(COMMAND, "'" + title + "' has no analysed faces in the ROI Manager: run Analyze "
@@ -92,6 +96,96 @@ public final class ReviewFacesPlugin implements PlugIn {
         ReviewSession session = new ReviewSession(faces, file);
         ReviewBridge.connect(session, () -> Arrays.asList(rm.getRoisAsArray()), ResultsTable::getResultsTable, imp);
         return new ReviewWindow(title, session, ReviewWindow.images(thumbnails(imp, rois, title)));
+    }
+
+    /**
+     * Makes area ROIs drawn by hand on the image (not made by this plugin) reviewable faces: finds
+     * the face inside each (detection in the ROI's box, enlarged by half, the best face kept; if
+     * none, the alignment template placed in the box), estimates its attributes with the default
+     * model, and writes them as the ROI's properties, marked as this plugin's.
+     *
+     * @param imp the image
+     * @param rois the ROI Manager's ROIs
+     * @param store the installed models (the default model estimates)
+     * @return how many ROIs became faces
+     * @throws FaceAttrException when the detector or the estimator cannot be loaded
+     */
+    static int estimateHandDrawn(ImagePlus imp, List<Roi> rois, faceattr.model.io.ModelStore store)
+            throws FaceAttrException {
+        List<Roi> hand = new ArrayList<>();
+        for (Roi r : rois) {
+            if (r.isArea() && r.getProperty(FaceRois.MARKER) == null && r.getBounds().width >= 12
+                    && r.getBounds().height >= 12 && (r.getImageID() == 0 || r.getImageID() == imp.getID()
+                    || r.getImageID() < 0)) {
+                hand.add(r);
+            }
+        }
+        if (hand.isEmpty()) {
+            return 0;
+        }
+        RgbImage rgb = ImagePlusConverter.convert(imp);
+        try (faceattr.detect.RfemtcDetector det = faceattr.detect.RfemtcDetector.create(
+                faceattr.detect.DetectorSettings.DEFAULT);
+                faceattr.estimate.AttributeEstimator est = faceattr.reference.Estimators.open(null, store)) {
+            for (Roi r : hand) {
+                java.awt.Rectangle b = r.getBounds();
+                faceattr.detect.Box box = new faceattr.detect.Box(b.x, b.y, b.width, b.height);
+                faceattr.detect.DetectedFace face = findIn(det, rgb, box);
+                faceattr.estimate.FaceAttributes a = est.estimate(List.of(est.crop(rgb, face))).get(0);
+                r.setProperty(FaceRois.SCORE, Double.toString(face.score()));
+                r.setProperty(FaceRois.LANDMARKS, FaceRois.landmarks(face.landmarks()));
+                r.setProperty(FaceRois.AGE_STD, Double.toString(a.ageStd()));
+                List<String> values = faceattr.io.FacesCsv.attributeValues(a);
+                for (int k = 0; k < values.size(); k++) {
+                    if (!values.get(k).isEmpty()) {
+                        r.setProperty(faceattr.io.FacesCsv.ATTRIBUTE_COLUMNS.get(k), values.get(k));
+                    }
+                }
+                FaceRois.mark(r, imp.getTitle());
+            }
+        }
+        return hand.size();
+    }
+
+    /** The best face detected in a box enlarged by half, or the template's landmarks in the box. */
+    private static faceattr.detect.DetectedFace findIn(faceattr.detect.RfemtcDetector det, RgbImage rgb,
+            faceattr.detect.Box box) {
+        int mx = (int) (box.width() / 2);
+        int my = (int) (box.height() / 2);
+        int x0 = (int) Math.max(0, box.x() - mx);
+        int y0 = (int) Math.max(0, box.y() - my);
+        int x1 = (int) Math.min(rgb.width(), box.x2() + mx);
+        int y1 = (int) Math.min(rgb.height(), box.y2() + my);
+        byte[] px = new byte[(x1 - x0) * (y1 - y0) * 3];
+        for (int y = y0; y < y1; y++) {
+            System.arraycopy(rgb.pixels(), (y * rgb.width() + x0) * 3, px, ((y - y0) * (x1 - x0)) * 3, (x1 - x0) * 3);
+        }
+        faceattr.detect.DetectedFace best = null;
+        for (faceattr.detect.DetectedFace f : det.detect(new RgbImage(x1 - x0, y1 - y0, px))) {
+            double cx = f.box().x() + f.box().width() / 2 + x0;
+            double cy = f.box().y() + f.box().height() / 2 + y0;
+            boolean inside = cx >= box.x() && cx <= box.x2() && cy >= box.y() && cy <= box.y2();
+            if (inside && (best == null || f.score() > best.score())) {
+                best = f;
+            }
+        }
+        if (best != null) {
+            double[] lm = best.landmarks().toArray();
+            for (int i = 0; i < lm.length; i += 2) {
+                lm[i] += x0;
+                lm[i + 1] += y0;
+            }
+            return new faceattr.detect.DetectedFace(box, best.score(), new Landmarks(lm));
+        }
+        // No face found: where the template puts the landmarks in a square crop of the box.
+        double side = Math.max(box.width(), box.height());
+        double[] t = faceattr.align.AlignmentTemplate.forSize(112).toArray();
+        double[] lm = new double[10];
+        for (int i = 0; i < 10; i += 2) {
+            lm[i] = box.x() + (box.width() - side) / 2 + t[i] / 112 * side;
+            lm[i + 1] = box.y() + (box.height() - side) / 2 + t[i + 1] / 112 * side;
+        }
+        return new faceattr.detect.DetectedFace(box, 0, new Landmarks(lm));
     }
 
     /** @return the review file of an image: beside its file, or in ~/.faceattr/review for an unsaved one */

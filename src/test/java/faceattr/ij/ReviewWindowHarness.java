@@ -106,6 +106,20 @@ public final class ReviewWindowHarness {
         check("male".equals(fresh.getRoisAsArray()[0].getProperty("gender")), "restored gender");
         check("42.0".equals(fresh.getRoisAsArray()[0].getProperty("age")), "restored age");
         SwingUtilities.invokeAndWait(again::dispose);
+
+        // A face drawn by hand (no detection made it) is estimated and reviewable too.
+        RoiManager hand = new RoiManager(true);
+        Roi drawn = new Roi(165, 45, 115, 145);
+        drawn.setName("my face");
+        hand.addRoi(drawn);
+        ReviewWindow handWindow = ReviewFacesPlugin.open(imp, hand);
+        Roi h = hand.getRoisAsArray()[0];
+        check(h.getProperty("gender") != null && h.getProperty("landmarks") != null, "hand ROI estimated");
+        check(Double.parseDouble(h.getProperty("score")) > 0.5, "the face inside the hand ROI was detected");
+        check(handWindow.rows() == 1, "hand ROI reviewable: rows " + handWindow.rows());
+        press(handWindow, KeyEvent.VK_ENTER, 0);
+        check("true".equals(hand.getRoisAsArray()[0].getProperty("reviewed")), "hand ROI reviewed");
+        SwingUtilities.invokeAndWait(handWindow::dispose);
         curationLoop(dir, imp, fresh);
     }
 
