@@ -21,14 +21,19 @@ public final class ReviewController {
             "Delete: not a face (again: undo the mark)",
             "Ctrl+Z / Ctrl+Y: undo / redo",
             "S: order (detection, lowest confidence, age uncertainty)",
-            "F: filter (all, unreviewed, reviewed)");
+            "F: filter (all, unreviewed, reviewed, same value as the selected face)");
 
     private static final ReviewSession.Attribute[] ATTRIBUTES = ReviewSession.Attribute.values();
-    private static final String[] FILTER_NAMES = {"all", "unreviewed", "reviewed"};
+    private static final String[] FILTER_NAMES = {"all", "unreviewed", "reviewed", "same value"};
 
     private final ReviewSession session;
     private ReviewSession.Order order = ReviewSession.Order.LOWEST_CONFIDENCE;
     private int filter;
+    /** For the "same value" filter: the attribute and class chosen when it was switched on. */
+    private ReviewSession.Attribute valueAttribute;
+    private int valueClass = -1;
+    /** The face selected last while the view was not empty. */
+    private int lastSelected = -1;
     private List<Integer> view;
     private int position;
     private int attribute = ReviewSession.Attribute.GENDER.ordinal();
@@ -45,6 +50,8 @@ public final class ReviewController {
         return switch (filter) {
             case 1 -> ReviewSession.Filters.unreviewed();
             case 2 -> ReviewSession.Filters.reviewed();
+            case 3 -> valueClass < 0 ? ReviewSession.Filters.all()
+                    : ReviewSession.Filters.value(valueAttribute, valueClass);
             default -> ReviewSession.Filters.all();
         };
     }
@@ -54,6 +61,9 @@ public final class ReviewController {
         view = session.view(order, filterPredicate());
         position = current == null || !view.contains(current) ? Math.min(position, Math.max(0, view.size() - 1))
                 : view.indexOf(current);
+        if (!view.isEmpty()) {
+            lastSelected = view.get(position);
+        }
     }
 
     /** @return the faces shown, as indices into the session's faces, in order */
@@ -83,7 +93,8 @@ public final class ReviewController {
 
     /** @return the filter's name */
     public String filterName() {
-        return FILTER_NAMES[filter];
+        return filter == 3 && valueClass >= 0 ? valueAttribute.key() + " = "
+                + valueAttribute.space().className(valueClass) : FILTER_NAMES[filter];
     }
 
     /** @return the last message (an error, or what the last key did) */
@@ -96,6 +107,7 @@ public final class ReviewController {
         typed.setLength(0);
         if (!view.isEmpty()) {
             position = (position + 1) % view.size();
+            lastSelected = view.get(position);
         }
     }
 
@@ -104,6 +116,7 @@ public final class ReviewController {
         typed.setLength(0);
         if (!view.isEmpty()) {
             position = (position - 1 + view.size()) % view.size();
+            lastSelected = view.get(position);
         }
     }
 
@@ -197,6 +210,18 @@ public final class ReviewController {
     /** F. */
     public void cycleFilter() {
         filter = (filter + 1) % FILTER_NAMES.length;
+        if (filter == 3) {
+            // Same value as the selected face, for the selected class attribute (not age).
+            int face = selectedFace() >= 0 ? selectedFace() : lastSelected;
+            Integer v = face < 0 || attribute() == ReviewSession.Attribute.AGE ? null
+                    : ReviewSession.get(session.faces().get(face).labels(), attribute());
+            if (v == null) {
+                filter = 0;
+            } else {
+                valueAttribute = attribute();
+                valueClass = v;
+            }
+        }
         refresh();
         message = "filter: " + filterName();
     }

@@ -84,4 +84,18 @@ class ReviewControllerTest {
         assertEquals("an age must be 0 to 120", c.message());
         assertEquals(8.0, s.faces().get(2).labels().age(), "nothing changed");
     }
+
+    @Test
+    void filterBySelectedValue() {
+        ReviewSession s = session();
+        ReviewController c = new ReviewController(s); // selected: face-2 (male), attribute gender
+        c.cycleFilter();
+        c.cycleFilter();
+        c.cycleFilter(); // all -> unreviewed -> reviewed -> same value
+        assertEquals("gender = male", c.filterName());
+        assertEquals(List.of(1), c.view());
+        c.cycleFilter();
+        assertEquals("all", c.filterName());
+        assertEquals(3, c.view().size());
+    }
 }
