@@ -80,4 +80,25 @@ class ReviewBridgeTest {
         assertEquals("true", rois.get(0).getProperty("not_a_face"));
         assertEquals("not a face", ((TextRoi) overlay.get(overlay.getIndex("face-1-label"))).getText().trim());
     }
+
+    @Test
+    void onStacksTheRowIsFoundBySliceAndFace() throws Exception {
+        DetectedFace one = new DetectedFace(new Box(10, 10, 30, 30), 0.99, new Landmarks(new double[10]));
+        ImageFaces faces = new ImageFaces("stack", 3, false, List.of(
+                new PlaneFaces(1, 1, 1, List.of(one), List.of(attrs(20, new double[] {0.9, 0.1}, 0))),
+                new PlaneFaces(3, 3, 1, List.of(one), List.of(attrs(60, new double[] {0.7, 0.3}, 2)))));
+        List<Roi> rois = FaceRois.toRois(faces);
+        ResultsTable rt = FaceTable.toTable(faces);
+        List<ReviewFace> review = ReviewBridge.faces(rois, "stack");
+        assertEquals(List.of("s1-face-1", "s3-face-1"), review.stream().map(ReviewFace::roi).toList());
+        ReviewSession s = new ReviewSession(review, tmp.resolve("stack.json"));
+        ReviewBridge.connect(s, () -> rois, () -> rt, null);
+        s.setClass(1, ReviewSession.Attribute.EMOTION, 0);
+        assertEquals("neutral", rt.getStringValue("emotion", 1), "slice 3's row");
+        assertEquals("neutral", rt.getStringValue("emotion", 0), "slice 1's row kept its own (neutral) value");
+        assertEquals(3, (int) rt.getValue("slice", 1));
+        assertEquals("true", rt.getStringValue("reviewed", 1));
+        assertEquals(null, rois.get(0).getProperty("reviewed"), "slice 1's ROI is not reviewed");
+        assertEquals("true", rois.get(1).getProperty("reviewed"));
+    }
 }
