@@ -1,6 +1,7 @@
 package faceattr.curate;
 
 import faceattr.core.FaceAttrException;
+import faceattr.labels.Task;
 import java.util.List;
 import java.util.function.Predicate;
 
@@ -23,20 +24,20 @@ public final class ReviewController {
             "S: order (detection, lowest confidence, age uncertainty)",
             "F: filter (all, unreviewed, reviewed, same value as the selected face)");
 
-    private static final ReviewSession.Attribute[] ATTRIBUTES = ReviewSession.Attribute.values();
+    private static final Task[] ATTRIBUTES = Task.values();
     private static final String[] FILTER_NAMES = {"all", "unreviewed", "reviewed", "same value"};
 
     private final ReviewSession session;
     private ReviewSession.Order order = ReviewSession.Order.LOWEST_CONFIDENCE;
     private int filter;
     /** For the "same value" filter: the attribute and class chosen when it was switched on. */
-    private ReviewSession.Attribute valueAttribute;
+    private Task valueAttribute;
     private int valueClass = -1;
     /** The face selected last while the view was not empty. */
     private int lastSelected = -1;
     private List<Integer> view;
     private int position;
-    private int attribute = ReviewSession.Attribute.GENDER.ordinal();
+    private int attribute = Task.GENDER.ordinal();
     private final StringBuilder typed = new StringBuilder();
     private String message = "";
 
@@ -77,7 +78,7 @@ public final class ReviewController {
     }
 
     /** @return the selected attribute */
-    public ReviewSession.Attribute attribute() {
+    public Task attribute() {
         return ATTRIBUTES[attribute];
     }
 
@@ -142,7 +143,7 @@ public final class ReviewController {
         if (face < 0) {
             return;
         }
-        if (attribute() == ReviewSession.Attribute.AGE) {
+        if (attribute() == Task.AGE) {
             if (typed.length() < 3) {
                 typed.append(d);
             }
@@ -213,7 +214,7 @@ public final class ReviewController {
         if (filter == 3) {
             // Same value as the selected face, for the selected class attribute (not age).
             int face = selectedFace() >= 0 ? selectedFace() : lastSelected;
-            Integer v = face < 0 || attribute() == ReviewSession.Attribute.AGE ? null
+            Integer v = face < 0 || attribute() == Task.AGE ? null
                     : ReviewSession.get(session.faces().get(face).labels(), attribute());
             if (v == null) {
                 filter = 0;

@@ -8,6 +8,7 @@ import faceattr.data.FaceLabels;
 import faceattr.io.AtomicFiles;
 import faceattr.labels.LabelSpace;
 import faceattr.labels.LabelSpaces;
+import faceattr.labels.Task;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,38 +30,6 @@ import java.util.function.Predicate;
  * progress. The review window and the ImageJ presenters listen to it ({@link #onChange}).
  */
 public final class ReviewSession {
-    /** The attributes a person can set. */
-    public enum Attribute {
-        /** Age in years. */
-        AGE("age", null),
-        /** FairFace age group. */
-        AGE_GROUP("age_group", LabelSpaces.AGE_GROUP),
-        /** Gender. */
-        GENDER("gender", LabelSpaces.GENDER),
-        /** Race, FairFace's 7 classes. */
-        RACE("race", LabelSpaces.RACE_FAIRFACE),
-        /** Emotion. */
-        EMOTION("emotion", LabelSpaces.EMOTION);
-
-        private final String key;
-        private final LabelSpace space;
-
-        Attribute(String key, LabelSpace space) {
-            this.key = key;
-            this.space = space;
-        }
-
-        /** @return the ROI property and table column name */
-        public String key() {
-            return key;
-        }
-
-        /** @return the classes, or null for AGE */
-        public LabelSpace space() {
-            return space;
-        }
-    }
-
     /** How the faces are ordered. */
     public enum Order {
         /** As detected. */
@@ -151,7 +120,7 @@ public final class ReviewSession {
          * @param classIndex a class
          * @return faces whose current label is that class
          */
-        public static Predicate<ReviewFace> value(Attribute a, int classIndex) {
+        public static Predicate<ReviewFace> value(Task a, int classIndex) {
             return f -> {
                 Integer v = get(f.labels(), a);
                 return v != null && v == classIndex;
@@ -167,8 +136,8 @@ public final class ReviewSession {
      * @param classIndex the class
      * @throws FaceAttrException when the autosave cannot be written (the edit is kept in memory)
      */
-    public void setClass(int face, Attribute a, int classIndex) throws FaceAttrException {
-        if (a == Attribute.AGE || !a.space().isIndex(classIndex)) {
+    public void setClass(int face, Task a, int classIndex) throws FaceAttrException {
+        if (a == Task.AGE || !a.space().isIndex(classIndex)) {
             throw new IllegalArgumentException(a + " has no class " + classIndex);
         }
         ReviewFace f = faces.get(face);
@@ -200,7 +169,7 @@ public final class ReviewSession {
         ReviewFace f = faces.get(face);
         FaceLabels l = f.labels();
         Map<String, Double> conf = new HashMap<>(f.confidence());
-        conf.put(Attribute.AGE_GROUP.key(), 1.0);
+        conf.put(Task.AGE_GROUP.key(), 1.0);
         apply(face, f.with(new FaceLabels(years, LabelSpaces.ageGroupOf(years), l.gender(), l.race7(), l.race5(),
                 l.emotion()), conf, 0, true, false));
     }
@@ -357,7 +326,7 @@ public final class ReviewSession {
      * @param a a class attribute
      * @return its class index, or null
      */
-    public static Integer get(FaceLabels l, Attribute a) {
+    public static Integer get(FaceLabels l, Task a) {
         return switch (a) {
             case AGE_GROUP -> l.ageGroup();
             case GENDER -> l.gender();

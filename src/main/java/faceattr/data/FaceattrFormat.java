@@ -102,14 +102,8 @@ final class FaceattrFormat {
         }
     }
 
+    /** @return the class of a label name (an empty cell: null); an unknown name is an IllegalArgumentException */
     private static Integer index(LabelSpace space, String v) {
-        if (v.isEmpty()) {
-            return null;
-        }
-        int i = space.indexOf(v);
-        if (i < 0) {
-            throw new IllegalArgumentException(space.name() + " '" + v + "' is not one of " + space.classes());
-        }
-        return i;
+        return v.isEmpty() ? null : space.index(v);
     }
 }

@@ -4,6 +4,7 @@ import faceattr.curate.ReviewController;
 import faceattr.curate.ReviewFace;
 import faceattr.curate.ReviewSession;
 import faceattr.data.FaceLabels;
+import faceattr.labels.Task;
 import java.awt.BorderLayout;
 import java.awt.Color;
 import java.awt.Component;
@@ -157,7 +158,7 @@ public final class ReviewWindow extends JFrame {
             ReviewFace f = session.faces().get(face);
             attributes.add(new JLabel(f.roi() + (f.reviewed() ? "  (reviewed)" : "") + (f.notAFace() ? "  NOT A FACE"
                     : "")));
-            for (ReviewSession.Attribute a : ReviewSession.Attribute.values()) {
+            for (Task a : Task.values()) {
                 JLabel l = new JLabel(describe(f, a));
                 if (a == controller.attribute()) {
                     l.setOpaque(true);
@@ -173,9 +174,9 @@ public final class ReviewWindow extends JFrame {
                 controller.order().name().toLowerCase(Locale.ROOT).replace('_', ' '), controller.message()));
     }
 
-    static String describe(ReviewFace f, ReviewSession.Attribute a) {
+    static String describe(ReviewFace f, Task a) {
         FaceLabels l = f.labels();
-        if (a == ReviewSession.Attribute.AGE) {
+        if (a == Task.AGE) {
             return String.format(Locale.ROOT, "age: %s%s", l.age() == null ? "–" : String.format(Locale.ROOT, "%.0f",
                     l.age()), Double.isNaN(f.ageStd()) || f.ageStd() == 0 ? ""
                     : String.format(Locale.ROOT, " ± %.1f", f.ageStd()));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import faceattr.data.FaceLabels;
 import faceattr.labels.LabelSpaces;
+import faceattr.labels.Task;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -33,13 +34,13 @@ class ReviewControllerTest {
         ReviewController c = new ReviewController(s);
         assertEquals(List.of(1, 2, 0), c.view(), "lowest confidence first");
         assertEquals(1, c.selectedFace());
-        assertEquals(ReviewSession.Attribute.GENDER, c.attribute());
+        assertEquals(Task.GENDER, c.attribute());
         c.digit(2); // gender class 2 = female
         assertEquals(1, s.faces().get(1).labels().gender());
         assertTrue(s.faces().get(1).reviewed());
         c.up();
         c.up(); // gender -> age group -> age
-        assertEquals(ReviewSession.Attribute.AGE, c.attribute());
+        assertEquals(Task.AGE, c.attribute());
         c.digit(4);
         c.digit(7);
         assertEquals("47", c.typed());

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import faceattr.core.FaceAttrException;
 import faceattr.data.FaceLabels;
 import faceattr.labels.LabelSpaces;
+import faceattr.labels.Task;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,7 +44,7 @@ class ReviewSessionTest {
         ReviewSession s = session();
         List<String> changed = new ArrayList<>();
         s.onChange(f -> changed.add(f.roi()));
-        s.setClass(1, ReviewSession.Attribute.GENDER, 0);
+        s.setClass(1, Task.GENDER, 0);
         ReviewFace f = s.faces().get(1);
         assertEquals(0, f.labels().gender());
         assertTrue(f.reviewed());
@@ -54,21 +55,21 @@ class ReviewSessionTest {
 
         s.setAge(0, 67);
         assertEquals(LabelSpaces.ageGroupOf(67), s.faces().get(0).labels().ageGroup(), "the age group follows");
-        s.setClass(2, ReviewSession.Attribute.RACE, LabelSpaces.RACE_FAIRFACE.indexOf("Southeast Asian"));
+        s.setClass(2, Task.RACE, LabelSpaces.RACE_FAIRFACE.indexOf("Southeast Asian"));
         assertEquals(LabelSpaces.RACE_UTKFACE.indexOf("Asian"), s.faces().get(2).labels().race5());
         s.setNotAFace(2, true);
         assertEquals(List.of(0, 1), s.view(ReviewSession.Order.DETECTION, ReviewSession.Filters.reviewed())
                 .subList(0, 2));
         assertTrue(s.view(ReviewSession.Order.DETECTION, ReviewSession.Filters.unreviewed()).isEmpty());
         assertEquals(List.of(1), s.view(ReviewSession.Order.DETECTION,
-                ReviewSession.Filters.value(ReviewSession.Attribute.GENDER, 0)));
+                ReviewSession.Filters.value(Task.GENDER, 0)));
     }
 
     @Test
     void undoAndRedoRestoreExactlyAndReachTheListeners() throws Exception {
         ReviewSession s = session();
         List<ReviewFace> before = s.faces();
-        s.setClass(0, ReviewSession.Attribute.EMOTION, 6);
+        s.setClass(0, Task.EMOTION, 6);
         s.accept(1);
         List<ReviewFace> after = s.faces();
         List<String> changed = new ArrayList<>();
@@ -94,6 +95,6 @@ class ReviewSessionTest {
         FaceAttrException e = assertThrows(FaceAttrException.class, () -> ReviewSession.load(bad));
         assertTrue(e.getMessage().contains("bad.json") && e.getMessage().contains("delete it"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> session().setAge(0, -3));
-        assertThrows(IllegalArgumentException.class, () -> session().setClass(0, ReviewSession.Attribute.GENDER, 2));
+        assertThrows(IllegalArgumentException.class, () -> session().setClass(0, Task.GENDER, 2));
     }
 }

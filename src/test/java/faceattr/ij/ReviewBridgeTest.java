@@ -10,6 +10,7 @@ import faceattr.detect.DetectedFace;
 import faceattr.detect.Landmarks;
 import faceattr.estimate.FaceAttributes;
 import faceattr.labels.LabelSpaces;
+import faceattr.labels.Task;
 import ij.ImagePlus;
 import ij.gui.Overlay;
 import ij.gui.Roi;
@@ -59,8 +60,8 @@ class ReviewBridgeTest {
         ReviewBridge.connect(s, List::of, () -> null, imp);
         assertEquals(List.of(1, 0), s.view(ReviewSession.Order.LOWEST_CONFIDENCE, ReviewSession.Filters.all()));
 
-        s.setClass(1, ReviewSession.Attribute.GENDER, 1);
-        s.setClass(1, ReviewSession.Attribute.EMOTION, LabelSpaces.EMOTION.indexOf("surprise"));
+        s.setClass(1, Task.GENDER, 1);
+        s.setClass(1, Task.EMOTION, LabelSpaces.EMOTION.indexOf("surprise"));
         Roi r = rois.get(1);
         assertEquals("female", r.getProperty("gender"));
         assertEquals("1.0000", r.getProperty("gender_p"));
@@ -93,7 +94,7 @@ class ReviewBridgeTest {
         assertEquals(List.of("s1-face-1", "s3-face-1"), review.stream().map(ReviewFace::roi).toList());
         ReviewSession s = new ReviewSession(review, tmp.resolve("stack.json"));
         ReviewBridge.connect(s, () -> rois, () -> rt, null);
-        s.setClass(1, ReviewSession.Attribute.EMOTION, 0);
+        s.setClass(1, Task.EMOTION, 0);
         assertEquals("neutral", rt.getStringValue("emotion", 1), "slice 3's row");
         assertEquals("neutral", rt.getStringValue("emotion", 0), "slice 1's row kept its own (neutral) value");
         assertEquals(3, (int) rt.getValue("slice", 1));

@@ -4,6 +4,7 @@ import faceattr.core.Progress;
 import faceattr.curate.ReviewSession;
 import faceattr.detect.DetectorSettings;
 import faceattr.detect.RfemtcDetector;
+import faceattr.labels.Task;
 import faceattr.reference.ReferenceEstimator;
 import ij.IJ;
 import ij.ImagePlus;
@@ -79,7 +80,7 @@ public final class ReviewWindowHarness {
         press(w, KeyEvent.VK_DOWN, 0);
         press(w, KeyEvent.VK_DOWN, 0);
         press(w, KeyEvent.VK_DOWN, 0); // gender -> race -> emotion -> age
-        check(w.controller().attribute() == ReviewSession.Attribute.AGE, "attribute " + w.controller().attribute());
+        check(w.controller().attribute() == Task.AGE, "attribute " + w.controller().attribute());
         press(w, KeyEvent.VK_4, 0);
         press(w, KeyEvent.VK_2, 0);
         press(w, KeyEvent.VK_ENTER, 0);
