@@ -6,7 +6,6 @@ import com.google.gson.JsonParseException;
 import faceattr.core.FaceAttrException;
 import faceattr.data.FaceLabels;
 import faceattr.io.AtomicFiles;
-import faceattr.labels.LabelSpace;
 import faceattr.labels.LabelSpaces;
 import faceattr.labels.Task;
 import java.io.IOException;

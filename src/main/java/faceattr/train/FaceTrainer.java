@@ -13,7 +13,6 @@ import ai.djl.util.Pair;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
-import faceattr.core.CancelledException;
 import faceattr.core.FaceAttrException;
 import faceattr.core.Progress;
 import faceattr.core.RgbImage;
@@ -606,10 +605,5 @@ public final class FaceTrainer {
         long s = Math.round(seconds);
         return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, (s % 3600) / 60)
                 : String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
-    }
-
-    /** For the cancelled case the caller reports; rethrown as is. */
-    static boolean isCancel(Throwable t) {
-        return t instanceof CancelledException;
     }
 }

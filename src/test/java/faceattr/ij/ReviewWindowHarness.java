@@ -1,7 +1,6 @@
 package faceattr.ij;
 
 import faceattr.core.Progress;
-import faceattr.curate.ReviewSession;
 import faceattr.detect.DetectorSettings;
 import faceattr.detect.RfemtcDetector;
 import faceattr.labels.Task;
