@@ -60,9 +60,15 @@ public final class DatasetExporter {
      */
     public static LoadReport export(List<ExportFace> faces, DatasetKind format, Path out, Options o, Progress progress)
             throws FaceAttrException {
-        if (Files.exists(out) && !o.overwrite() && !isEmptyDir(out)) {
-            throw new FaceAttrException(out, "exists and is not empty; choose a new folder, or overwrite it "
-                    + "(--force, or the dialog's overwrite box)", null);
+        if (Files.exists(out) && !isEmptyDir(out)) {
+            if (!o.overwrite()) {
+                throw new FaceAttrException(out, "exists and is not empty; choose a new folder, or overwrite an "
+                        + "earlier export (--force, or the dialog's overwrite box)", null);
+            }
+            if (!looksLikeExport(out)) {
+                throw new FaceAttrException(out, "is not a dataset written by an export (no labels.csv, FairFace "
+                        + "CSVs, EmoLabel/ or UTKFace chips only), so it is not replaced; choose a new folder", null);
+            }
         }
         LoadReport.Builder report = new LoadReport.Builder(format.key() + " export " + out);
         List<ExportFace> chosen = new ArrayList<>();
@@ -80,6 +86,10 @@ public final class DatasetExporter {
                     chosen.add(f);
                 }
             }
+        }
+        if (chosen.isEmpty()) {
+            throw new FaceAttrException(out, "no face to export (" + report.build().summary().replace('\n', ';')
+                    + "); nothing was written", null);
         }
         int size = o.cropSize() > 0 ? o.cropSize() : switch (format) {
             case UTKFACE -> 200;
@@ -244,6 +254,20 @@ public final class DatasetExporter {
             ImageFiles.writePng(crop, file);
         } catch (FaceAttrException e) {
             throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    /** @return whether a folder holds only what one of our exports writes */
+    static boolean looksLikeExport(Path dir) {
+        try (var s = Files.list(dir)) {
+            return s.allMatch(p -> {
+                String n = p.getFileName().toString();
+                return n.equals("labels.csv") || n.equals("crops") || n.equals("fairface_label_train.csv")
+                        || n.equals("fairface_label_val.csv") || n.equals("train") || n.equals("val")
+                        || n.equals("EmoLabel") || n.equals("Image") || n.endsWith(".jpg.chip.jpg");
+            });
+        } catch (IOException e) {
+            return false;
         }
     }
 

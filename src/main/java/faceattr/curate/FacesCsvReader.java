@@ -62,7 +62,17 @@ public final class FacesCsvReader {
                         "age_group")), index(LabelSpaces.GENDER, cell(f, h, "gender")), race7,
                         race7 == null ? null : LabelSpaces.RACE_FAIRFACE_TO_UTKFACE.apply(race7),
                         index(LabelSpaces.EMOTION, cell(f, h, "emotion")));
-                out.add(new ExportFace(cell(f, h, "image"), (int) num(f, h, "face"), box, new Landmarks(lm), labels,
+                String slice = cell(f, h, "slice");
+                if (!slice.isEmpty() && !slice.equals("1")) {
+                    throw new IllegalArgumentException("slice " + slice + ": faces of stack slices other than the "
+                            + "first cannot be cut from the image file yet; export a single image per file");
+                }
+                String image = cell(f, h, "image");
+                Path p = Path.of(image);
+                if (!p.isAbsolute() && !Files.exists(p) && Files.exists(csv.toAbsolutePath().getParent().resolve(p))) {
+                    image = csv.toAbsolutePath().getParent().resolve(p).toString(); // relative to the CSV's folder
+                }
+                out.add(new ExportFace(image, (int) num(f, h, "face"), box, new Landmarks(lm), labels,
                         "true".equals(cell(f, h, "reviewed")), "true".equals(cell(f, h, "not_a_face")),
                         cell(f, h, "model")));
             } catch (IllegalArgumentException e) {

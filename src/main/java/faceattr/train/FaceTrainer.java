@@ -67,7 +67,8 @@ public final class FaceTrainer {
     /** Suffix of the folder beside the model that holds the checkpoint, history and crop cache. */
     public static final String TRAINING = ".training";
     static final String CHECKPOINT = "checkpoint";
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
+            .create();
 
     private FaceTrainer() {
     }
@@ -128,13 +129,18 @@ public final class FaceTrainer {
             net.setBatchNormMomentum((float) o.bnMomentum());
             AdamW adam = new AdamW(manager, 0.9, 0.999, 1e-8, o.weightDecay());
             State state = new State();
-            state.fingerprint = fingerprint(o);
+            state.fingerprint = fingerprint(o) + " data=" + dataKey(samples);
             if (resume) {
                 try {
                     AtomicFiles.recoverDirectory(checkpoint);
                 } catch (IOException e) {
                     throw new FaceAttrException(checkpoint, "cannot restore the checkpoint folder: " + e.getMessage(), e);
                 }
+            }
+            if (!resume && Files.isDirectory(checkpoint)) {
+                throw new FaceAttrException(checkpoint, "a training run into " + out + " exists already; continue it "
+                        + "with --resume (the Resume box in Fiji), or delete " + trainingDir + " and " + out
+                        + " to start over", null);
             }
             if (resume && Files.isDirectory(checkpoint)) {
                 state = loadCheckpoint(checkpoint, net, adam, state.fingerprint);
@@ -297,13 +303,14 @@ public final class FaceTrainer {
     }
 
     private static RgbImage crop(CropSource crops, Sample s, Set<String> unusable, Consumer<String> log) {
-        if (unusable.contains(s.id())) {
+        String key = s.image().toAbsolutePath().toString(); // ids repeat across datasets (train/1.jpg)
+        if (unusable.contains(key)) {
             return null;
         }
         try {
             return crops.crop(s);
         } catch (CropSource.Unusable e) {
-            unusable.add(s.id());
+            unusable.add(key);
             log.accept("skipped " + s.source() + " " + e.getMessage());
             return null;
         }
@@ -340,8 +347,10 @@ public final class FaceTrainer {
                 if (p.getValue().requiresGradient()) {
                     trained.add(p);
                     NDArray g = p.getValue().getArray().getGradient();
-                    NDArray sq = g.square().sum();
+                    NDArray square = g.square(); // lives in the weights' manager: closed here
+                    NDArray sq = square.sum();
                     sq.attach(sub);
+                    square.close();
                     g.close();
                     norms.add(sq);
                 }
@@ -476,8 +485,14 @@ public final class FaceTrainer {
         data.put("batch", o.batch());
         data.put("learning_rate", o.learningRate());
         data.put("seed", o.seed());
+        Map<String, Double> finite = new LinkedHashMap<>();
+        metrics.forEach((k, v) -> {
+            if (Double.isFinite(v)) {
+                finite.put(k, v);
+            }
+        });
         ModelCard card = MultiTaskEstimator.defaultCard(o.name(), config).toBuilder().optTrainingData(data)
-                .optMetrics(metrics).build();
+                .optMetrics(finite).build();
         Map<String, float[]> values = new LinkedHashMap<>();
         Map<String, long[]> shapes = new LinkedHashMap<>();
         for (Pair<String, Parameter> p : net.getParameters()) {
@@ -560,6 +575,19 @@ public final class FaceTrainer {
             }
         }
         return n;
+    }
+
+    /**
+     * @return a short hash of the samples and their splits: the data, the validation fraction and
+     *     the age range a resumed run must share with the checkpoint
+     */
+    static String dataKey(List<Sample> samples) {
+        List<String> keys = new ArrayList<>();
+        for (Sample s : samples) {
+            keys.add(s.source() + ":" + s.image().toAbsolutePath() + ":" + s.split());
+        }
+        java.util.Collections.sort(keys);
+        return Integer.toHexString(keys.hashCode()) + "/" + keys.size();
     }
 
     /** The options a checkpoint must share with the run that resumes it (not the epoch count). */

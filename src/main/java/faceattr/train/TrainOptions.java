@@ -35,7 +35,11 @@ public record TrainOptions(String name, int inputSize, int branchPoint, List<Tas
 
     /** Checks and copies. */
     public TrainOptions {
-        if (epochs < 1 || batch < 1 || !(learningRate > 0) || !(weightDecay >= 0) || !(warmupEpochs >= 0)
+        if (batch < 2) {
+            throw new IllegalArgumentException("the batch must hold at least 2 faces (BatchNorm needs two), got "
+                    + batch);
+        }
+        if (epochs < 1 || !(learningRate > 0) || !(weightDecay >= 0) || !(warmupEpochs >= 0)
                 || !(clipNorm >= 0) || epochSize < 0 || patience < 0 || !(bnMomentum > 0 && bnMomentum <= 1)) {
             throw new IllegalArgumentException("training option out of range");
         }

@@ -116,19 +116,30 @@ class DatasetExporterTest {
     }
 
     @Test
-    void neverOverwritesWithoutBeingToldAndLeavesNoTemporaryFolders() throws Exception {
+    void neverOverwritesWithoutBeingToldNorAFolderThatIsNotAnExport() throws Exception {
         Path out = tmp.resolve("existing");
         Files.createDirectories(out);
         Files.writeString(out.resolve("precious.txt"), "mine");
         FaceAttrException e = assertThrows(FaceAttrException.class, () -> export(DatasetKind.FACEATTR, out, false));
         assertTrue(e.getMessage().contains("not empty"), e.getMessage());
-        assertEquals("mine", Files.readString(out.resolve("precious.txt")));
-        DatasetExporter.export(faces, DatasetKind.FACEATTR, out, new DatasetExporter.Options(false, true, 0),
-                Progress.NONE);
-        assertFalse(Files.exists(out.resolve("precious.txt")), "replaced as a whole");
-        assertTrue(Files.exists(out.resolve("labels.csv")));
+        e = assertThrows(FaceAttrException.class, () -> DatasetExporter.export(faces, DatasetKind.FACEATTR, out,
+                new DatasetExporter.Options(false, true, 0), Progress.NONE));
+        assertTrue(e.getMessage().contains("is not a dataset written by an export"), e.getMessage());
+        assertEquals("mine", Files.readString(out.resolve("precious.txt")), "a folder of other files is never replaced");
+
+        Path earlier = tmp.resolve("earlier");
+        export(DatasetKind.FACEATTR, earlier, false);
+        DatasetExporter.export(faces.subList(0, 1), DatasetKind.FACEATTR, earlier,
+                new DatasetExporter.Options(false, true, 0), Progress.NONE);
+        assertEquals(1, DatasetKind.FACEATTR.load(earlier).samples().size(), "an earlier export is replaced as a whole");
         try (var s = Files.list(tmp)) {
-            assertTrue(s.noneMatch(p -> p.getFileName().toString().startsWith(".existing")), "no temporary folder left");
+            assertTrue(s.noneMatch(p -> p.getFileName().toString().startsWith(".earlier")), "no temporary folder left");
         }
+        // Nothing to export: an error, and the earlier export stays.
+        e = assertThrows(FaceAttrException.class, () -> DatasetExporter.export(faces.subList(2, 3),
+                DatasetKind.FACEATTR, earlier, new DatasetExporter.Options(false, true, 0), Progress.NONE));
+        assertTrue(e.getMessage().contains("no face to export") && e.getMessage().contains("not a face"),
+                e.getMessage());
+        assertEquals(1, DatasetKind.FACEATTR.load(earlier).samples().size());
     }
 }

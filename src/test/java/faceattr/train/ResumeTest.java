@@ -104,6 +104,14 @@ class ResumeTest {
         FaceAttrException e = assertThrows(FaceAttrException.class, () -> FaceTrainer.train(samples, changed, crops(),
                 model, true, Progress.NONE, l -> { }));
         assertTrue(e.getMessage().contains("batch=8") && e.getMessage().contains("batch=16"), e.getMessage());
+        // a fresh run into the same folder would overwrite the model and the checkpoint: refused
+        FaceAttrException fresh = assertThrows(FaceAttrException.class, () -> FaceTrainer.train(samples, options(1),
+                crops(), model, false, Progress.NONE, l -> { }));
+        assertTrue(fresh.getMessage().contains("--resume"), fresh.getMessage());
+        // other data (here: half the samples) is another run, not a continuation
+        FaceAttrException data = assertThrows(FaceAttrException.class, () -> FaceTrainer.train(
+                samples.subList(0, samples.size() / 2), options(2), crops(), model, true, Progress.NONE, l -> { }));
+        assertTrue(data.getMessage().contains("data="), data.getMessage());
         // more epochs with the same options is a continuation, not a change
         FaceTrainer.Result r = FaceTrainer.train(samples, options(2), crops(), model, true, Progress.NONE, l -> { });
         assertEquals(2, r.epochsRun());
