@@ -76,6 +76,9 @@ final class TrainCommand {
             String ages = a.string("utk-ages", null);
             if (ages != null) {
                 String[] p = ages.split("-");
+                if (p.length != 2) {
+                    throw new Args.UsageException("--utk-ages needs FROM-TO, e.g. 21-60, got '" + ages + "'");
+                }
                 split = split.ageRange(Integer.parseInt(p[0].trim()), Integer.parseInt(p[1].trim()));
             }
         } catch (IllegalArgumentException e) {

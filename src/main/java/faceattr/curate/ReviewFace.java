@@ -16,15 +16,33 @@ import java.util.Objects;
  * @param ageStd the estimator's age standard deviation in years, NaN when unknown
  * @param reviewed whether a person accepted or corrected the labels
  * @param notAFace whether a person marked the detection as not a face
+ * @param where the face's landmarks as the ROI property holds them (empty when unknown): a saved
+ *     review is restored onto a ROI only where both name and landmarks agree
  */
 public record ReviewFace(String image, String roi, FaceLabels labels, java.util.Map<String, Double> confidence,
-        double ageStd, boolean reviewed, boolean notAFace) {
+        double ageStd, boolean reviewed, boolean notAFace, String where) {
     /** Copies. */
     public ReviewFace {
         Objects.requireNonNull(image, "image");
         Objects.requireNonNull(roi, "roi");
         Objects.requireNonNull(labels, "labels");
         confidence = java.util.Map.copyOf(confidence);
+        where = where == null ? "" : where;
+    }
+
+    /** A face whose position is not known ({@code where} empty). */
+    public ReviewFace(String image, String roi, FaceLabels labels, java.util.Map<String, Double> confidence,
+            double ageStd, boolean reviewed, boolean notAFace) {
+        this(image, roi, labels, confidence, ageStd, reviewed, notAFace, "");
+    }
+
+    /**
+     * @param other a saved face
+     * @return whether it is the same face: same image, ROI name and (when both know it) position
+     */
+    public boolean sameFace(ReviewFace other) {
+        return image.equals(other.image) && roi.equals(other.roi)
+                && (where.isEmpty() || other.where.isEmpty() || where.equals(other.where));
     }
 
     /** @return the lowest confidence of the class labels it has (NaN when none is known) */
@@ -39,6 +57,6 @@ public record ReviewFace(String image, String roi, FaceLabels labels, java.util.
     }
 
     ReviewFace with(FaceLabels l, java.util.Map<String, Double> conf, double std, boolean rev, boolean notFace) {
-        return new ReviewFace(image, roi, l, conf, std, rev, notFace);
+        return new ReviewFace(image, roi, l, conf, std, rev, notFace, where);
     }
 }

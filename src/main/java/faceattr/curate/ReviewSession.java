@@ -40,6 +40,7 @@ public final class ReviewSession {
     }
 
     private final List<ReviewFace> faces;
+    private final List<ReviewFace> carried;
     private final Path autosave;
     private final Deque<List<ReviewFace>> undo = new ArrayDeque<>();
     private final Deque<List<ReviewFace>> redo = new ArrayDeque<>();
@@ -51,7 +52,18 @@ public final class ReviewSession {
      * @param autosave the file written after every edit, or null for none
      */
     public ReviewSession(List<ReviewFace> faces, Path autosave) {
+        this(faces, List.of(), autosave);
+    }
+
+    /**
+     * @param faces the faces under review, in detection order
+     * @param carried saved faces that match no current face (e.g. of other slices): kept in the
+     *     autosave unchanged, so that reviewing one part never loses the review of another
+     * @param autosave the file written after every edit, or null for none
+     */
+    public ReviewSession(List<ReviewFace> faces, List<ReviewFace> carried, Path autosave) {
         this.faces = new ArrayList<>(faces);
+        this.carried = List.copyOf(carried);
         this.autosave = autosave;
     }
 
@@ -252,10 +264,24 @@ public final class ReviewSession {
 
     private void changed(List<ReviewFace> changed) throws FaceAttrException {
         dirty = true;
-        for (ReviewFace f : changed) {
-            listeners.forEach(l -> l.accept(f));
+        FaceAttrException failed = null;
+        try {
+            save(); // first: a listener that fails must not cost the edit
+        } catch (FaceAttrException e) {
+            failed = e;
         }
-        save();
+        for (ReviewFace f : changed) {
+            for (Consumer<ReviewFace> l : listeners) {
+                try {
+                    l.accept(f);
+                } catch (RuntimeException e) {
+                    // the others (the window, the table) still get the change
+                }
+            }
+        }
+        if (failed != null) {
+            throw failed;
+        }
     }
 
     /** @return whether edits were made since the last {@link #save} (always saved when autosaving) */
@@ -274,7 +300,9 @@ public final class ReviewSession {
         }
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("format", 1);
-        json.put("faces", faces);
+        List<ReviewFace> all = new ArrayList<>(faces);
+        all.addAll(carried);
+        json.put("faces", all);
         String text = GSON.toJson(json);
         try {
             AtomicFiles.write(autosave, tmp -> Files.writeString(tmp, text, StandardCharsets.UTF_8));
@@ -311,7 +339,7 @@ public final class ReviewSession {
             List<ReviewFace> out = new ArrayList<>();
             for (ReviewFace f : s.faces) {
                 out.add(new ReviewFace(f.image(), f.roi(), f.labels(), f.confidence() == null ? Map.of()
-                        : f.confidence(), f.ageStd(), f.reviewed(), f.notAFace()));
+                        : f.confidence(), f.ageStd(), f.reviewed(), f.notAFace(), f.where()));
             }
             return out;
         } catch (IOException | JsonParseException | IllegalArgumentException | NullPointerException e) {

@@ -66,6 +66,11 @@ public final class ExportFacesPlugin implements PlugIn {
             DetectFacesPlugin.error(COMMAND, "give the " + KEY_FOLDER + " of the new dataset");
             return;
         }
+        if (imp.getStackSize() > 1) {
+            DetectFacesPlugin.error(COMMAND, "'" + imp.getTitle() + "' is a stack; the export cuts faces from the image "
+                    + "file and supports single images only so far: save each slice as its own image");
+            return;
+        }
         FileInfo fi = imp.getOriginalFileInfo();
         if (fi == null || fi.directory == null || fi.directory.isEmpty()) {
             DetectFacesPlugin.error(COMMAND, "'" + imp.getTitle() + "' has no file: save it first, so that the "
@@ -81,6 +86,8 @@ public final class ExportFacesPlugin implements PlugIn {
             IJ.showStatus(COMMAND + ": " + r.used() + " faces exported to " + folder);
         } catch (FaceAttrException e) {
             DetectFacesPlugin.error(COMMAND, e.getMessage());
+        } catch (faceattr.core.CancelledException e) {
+            IJ.showStatus(COMMAND + ": cancelled; nothing was written");
         }
         if (!macro) {
             IJ.showProgress(1.0);

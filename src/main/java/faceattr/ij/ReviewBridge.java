@@ -56,7 +56,8 @@ public final class ReviewBridge {
                     index(LabelSpaces.EMOTION, r.getProperty("emotion")));
             Double std = number(r.getProperty(FaceRois.AGE_STD));
             out.add(new ReviewFace(title, r.getName(), l, conf, std == null ? Double.NaN : std,
-                    "true".equals(r.getProperty(FaceRois.REVIEWED)), "true".equals(r.getProperty(FaceRois.NOT_A_FACE))));
+                    "true".equals(r.getProperty(FaceRois.REVIEWED)), "true".equals(r.getProperty(FaceRois.NOT_A_FACE)),
+                    r.getProperty(FaceRois.LANDMARKS)));
         }
         return out;
     }
@@ -136,13 +137,16 @@ public final class ReviewBridge {
 
     /** The Results row of a face: same image title and face number (and slice on stacks). */
     static int row(ResultsTable rt, ReviewFace f) {
+        if (!rt.columnExists(FaceTable.IMAGE) || !rt.columnExists("face")) {
+            return -1; // not a face table (closed, cleared or replaced): nothing to update there
+        }
         Matcher s = STACK_NAME.matcher(f.roi());
         Matcher m = NAME.matcher(f.roi());
         int slice = s.matches() ? Integer.parseInt(s.group(1)) : -1;
         int face = s.matches() ? Integer.parseInt(s.group(2)) : m.matches() ? Integer.parseInt(m.group(1)) : -1;
         for (int row = 0; row < rt.size(); row++) {
             if (f.image().equals(rt.getStringValue(FaceTable.IMAGE, row)) && (int) rt.getValue("face", row) == face
-                    && (slice < 0 || (int) rt.getValue(FaceTable.SLICE, row) == slice)) {
+                    && (slice < 0 || rt.columnExists(FaceTable.SLICE) && (int) rt.getValue(FaceTable.SLICE, row) == slice)) {
                 return row;
             }
         }

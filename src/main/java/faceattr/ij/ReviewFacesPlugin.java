@@ -78,14 +78,17 @@ public final class ReviewFacesPlugin implements PlugIn {
             return null;
         }
         Path file = autosaveFile(imp);
+        List<ReviewFace> carried = new ArrayList<>();
         if (Files.isRegularFile(file)) {
-            Map<String, ReviewFace> saved = new LinkedHashMap<>();
-            ReviewSession.load(file).forEach(f -> saved.put(f.roi(), f));
+            List<ReviewFace> saved = new ArrayList<>(ReviewSession.load(file));
             List<ReviewFace> merged = new ArrayList<>();
             for (ReviewFace f : faces) {
-                ReviewFace s = saved.get(f.roi());
-                merged.add(s != null && s.image().equals(title) ? s : f);
+                // The same name and the same landmarks: after a new analysis, "face-3" may be another face.
+                ReviewFace s = saved.stream().filter(f::sameFace).findFirst().orElse(null);
+                merged.add(s != null ? s : f);
+                saved.remove(s);
             }
+            carried.addAll(saved); // not shown now (other slices, faces gone): kept in the file
             faces = merged;
             ResultsTable rt = ResultsTable.getResultsTable();
             for (ReviewFace f : faces) {
@@ -93,7 +96,7 @@ public final class ReviewFacesPlugin implements PlugIn {
             }
             IJ.log(COMMAND + ": restored the review saved in " + file);
         }
-        ReviewSession session = new ReviewSession(faces, file);
+        ReviewSession session = new ReviewSession(faces, carried, file);
         ReviewBridge.connect(session, () -> Arrays.asList(rm.getRoisAsArray()), ResultsTable::getResultsTable, imp);
         return new ReviewWindow(title, session, ReviewWindow.images(thumbnails(imp, rois, title)));
     }
@@ -114,20 +117,24 @@ public final class ReviewFacesPlugin implements PlugIn {
             throws FaceAttrException {
         List<Roi> hand = new ArrayList<>();
         for (Roi r : rois) {
+            // ImageJ's image IDs are negative; 0 means a ROI not tied to an image (e.g. from a file)
             if (r.isArea() && r.getProperty(FaceRois.MARKER) == null && r.getBounds().width >= 12
-                    && r.getBounds().height >= 12 && (r.getImageID() == 0 || r.getImageID() == imp.getID()
-                    || r.getImageID() < 0)) {
+                    && r.getBounds().height >= 12 && (r.getImageID() == 0 || r.getImageID() == imp.getID())) {
                 hand.add(r);
             }
         }
         if (hand.isEmpty()) {
             return 0;
         }
-        RgbImage rgb = ImagePlusConverter.convert(imp);
         try (faceattr.detect.RfemtcDetector det = faceattr.detect.RfemtcDetector.create(
                 faceattr.detect.DetectorSettings.DEFAULT);
                 faceattr.estimate.AttributeEstimator est = faceattr.reference.Estimators.open(null, store)) {
             for (Roi r : hand) {
+                // the ROI's own plane on stacks, else the one on display
+                int z = r.getZPosition() > 0 ? r.getZPosition() : r.getPosition() > 0 ? r.getPosition() : imp.getZ();
+                int t = r.getTPosition() > 0 ? r.getTPosition() : imp.getT();
+                RgbImage rgb = ImagePlusConverter.convert(imp, Math.min(z, imp.getNSlices()),
+                        Math.min(t, imp.getNFrames()));
                 java.awt.Rectangle b = r.getBounds();
                 faceattr.detect.Box box = new faceattr.detect.Box(b.x, b.y, b.width, b.height);
                 faceattr.detect.DetectedFace face = findIn(det, rgb, box);

@@ -45,6 +45,9 @@ public final class ReviewWindow extends JFrame {
     private final JList<Integer> list = new JList<>(model);
     private final JPanel attributes = new JPanel(new GridLayout(0, 1, 2, 2));
     private final JLabel status = new JLabel(" ");
+    /** Routes key presses to the review while this window has the focus; removed on dispose. */
+    private final transient java.awt.KeyEventDispatcher dispatcher = e -> e.getID() == KeyEvent.KEY_PRESSED
+            && isFocused() && key(e);
 
     /**
      * @param title the image title
@@ -83,12 +86,7 @@ public final class ReviewWindow extends JFrame {
         });
         // Tab and Shift+Tab belong to the review, not to focus traversal.
         setFocusTraversalKeysEnabled(false);
-        KeyboardFocusManager.getCurrentKeyboardFocusManager().addKeyEventDispatcher(e -> {
-            if (e.getID() == KeyEvent.KEY_PRESSED && isFocused()) {
-                return key(e);
-            }
-            return false;
-        });
+        KeyboardFocusManager.getCurrentKeyboardFocusManager().addKeyEventDispatcher(dispatcher);
         session.onChange(f -> refresh());
         refresh();
     }
@@ -123,7 +121,7 @@ public final class ReviewWindow extends JFrame {
             controller.digit(c - KeyEvent.VK_NUMPAD0);
         } else if (c == KeyEvent.VK_ENTER) {
             controller.enter();
-        } else if (c == KeyEvent.VK_DELETE || c == KeyEvent.VK_BACK_SPACE) {
+        } else if (c == KeyEvent.VK_DELETE) {
             controller.delete();
         } else if (ctrl && c == KeyEvent.VK_Z) {
             if (e.isShiftDown()) {
@@ -185,6 +183,12 @@ public final class ReviewWindow extends JFrame {
         Double p = f.confidence().get(a.key());
         return a.key() + ": " + (v == null ? "–" : (v + 1) + " " + a.space().className(v))
                 + (p == null || p.isNaN() ? "" : String.format(Locale.ROOT, "  (p %.2f)", p));
+    }
+
+    @Override
+    public void dispose() {
+        KeyboardFocusManager.getCurrentKeyboardFocusManager().removeKeyEventDispatcher(dispatcher);
+        super.dispose();
     }
 
     private void close() {

@@ -50,7 +50,8 @@ public final class EpochPlan {
         List<String> keys = new ArrayList<>(bySource.keySet());
         for (int k = 0; k < keys.size(); k++) {
             String key = keys.get(k);
-            int n = k == keys.size() - 1 ? epochSize - assigned : (int) Math.round(epochSize * share.get(key) / total);
+            int n = k == keys.size() - 1 ? Math.max(0, epochSize - assigned)
+                    : Math.min(epochSize - assigned, (int) Math.round(epochSize * share.get(key) / total));
             assigned += n;
             out.addAll(draw(samples, bySource.get(key), n, balanceOn, r));
         }

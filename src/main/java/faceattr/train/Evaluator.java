@@ -100,7 +100,12 @@ public final class Evaluator {
         try (NDManager manager = Engines.newManager()) {
             MultiTaskNet net = new MultiTaskNet(config);
             net.initialize(manager);
-            FaceTrainer.loadWeights(folder, net);
+            int loaded = FaceTrainer.loadWeights(folder, net);
+            int needed = net.getParameters().size();
+            if (loaded != needed) {
+                throw new FaceAttrException(modelDir, "only " + loaded + " of the network's " + needed + " tensors "
+                        + "match the model's parameters; the folder does not hold the model its card describes", null);
+            }
             net.freezeParameters(true);
             ParameterStore ps = new ParameterStore(manager, false);
             Set<String> unusable = new HashSet<>();

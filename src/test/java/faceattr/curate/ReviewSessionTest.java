@@ -97,4 +97,21 @@ class ReviewSessionTest {
         assertThrows(IllegalArgumentException.class, () -> session().setAge(0, -3));
         assertThrows(IllegalArgumentException.class, () -> session().setClass(0, Task.GENDER, 2));
     }
+
+    @Test
+    void savedFacesNotShownAreKeptAndMatchingNeedsTheSamePosition() throws Exception {
+        ReviewFace other = new ReviewFace("photo.png", "s2-face-1", new FaceLabels(20.0, 3, 0, null, null, 0),
+                Map.of(), 1, true, false, "1 2 3 4 5 6 7 8 9 10");
+        ReviewSession s = new ReviewSession(List.of(face("face-1", 0.9, 0.9, 1)), List.of(other),
+                tmp.resolve("kept.json"));
+        s.accept(0);
+        List<ReviewFace> saved = ReviewSession.load(tmp.resolve("kept.json"));
+        assertEquals(2, saved.size(), "the review of the face not shown stays in the file");
+        assertEquals(other, saved.get(1));
+        ReviewFace moved = new ReviewFace("photo.png", "s2-face-1", other.labels(), Map.of(), 1, false, false,
+                "50 2 3 4 5 6 7 8 9 10");
+        assertFalse(moved.sameFace(other), "same name, other landmarks: another face");
+        assertTrue(new ReviewFace("photo.png", "s2-face-1", other.labels(), Map.of(), 1, false, false,
+                other.where()).sameFace(other));
+    }
 }
