@@ -283,8 +283,10 @@ class CliIT {
         assertTrue(again.err().contains("not empty"), again.err());
         Run raf = faceattr("export", "--from", results.toString(), "--format", "utkface", "--out",
                 tmp.resolve("utk").toString());
-        assertEquals(0, raf.code());
-        assertTrue(raf.out().contains("6 skipped: no race label, which utkface needs"), raf.out());
+        assertEquals(1, raf.code(), "nothing a utkface dataset can hold: an error, not an empty dataset");
+        assertTrue(raf.err().contains("no face to export") && raf.err().contains("6 skipped: no race label, which "
+                + "utkface needs"), raf.err());
+        assertFalse(Files.exists(tmp.resolve("utk")), "nothing written");
 
         Path model = tmp.resolve("retrained");
         Run train = faceattr("train", "--data", "faceattr:" + dataset, "--out", model.toString(), "--epochs", "1",
