@@ -23,6 +23,14 @@ final class EvalCommand {
     private EvalCommand() {
     }
 
+    private static java.util.Map<String, Object> trainingData(Path model) {
+        try {
+            return faceattr.model.io.ModelFolder.read(model).card().trainingData();
+        } catch (FaceAttrException e) {
+            return java.util.Map.of(); // Evaluator reports the unreadable model with its reason
+        }
+    }
+
     static int run(List<String> argv, PrintStream out, PrintStream err) throws Args.UsageException {
         Args a = new Args(argv, Set.of("model", "data", "out", "seed", "val-fraction", "threads"), Set.of("all"));
         if (a.string("model", null) == null || a.strings("data").isEmpty() || a.string("out", null) == null) {
@@ -31,7 +39,10 @@ final class EvalCommand {
         Splits.Options split;
         try {
             TrainingRun.parse(a.strings("data"));
-            split = new Splits.Options(a.number("val-fraction", 0.2), a.integer("seed", 42), null, null);
+            // The model's own split unless overridden: evaluation then scores the faces training held out.
+            Splits.Options trained = TrainingRun.splitOf(trainingData(Path.of(a.string("model", null))));
+            split = new Splits.Options(a.number("val-fraction", trained.valFraction()), a.integer("seed",
+                    (int) trained.seed()), trained.minAge(), trained.maxAge());
         } catch (IllegalArgumentException e) {
             throw new Args.UsageException(e.getMessage());
         }

@@ -64,7 +64,9 @@ public final class EvaluateFaceModelPlugin implements PlugIn {
         }
         IjProgress progress = new IjProgress(COMMAND);
         try {
-            Evaluator.Report r = Evaluator.run(Path.of(model), specs, Splits.Options.DEFAULT, false, Path.of(out),
+            Splits.Options split = TrainingRun.splitOf(faceattr.model.io.ModelFolder.read(Path.of(model)).card()
+                    .trainingData());
+            Evaluator.Report r = Evaluator.run(Path.of(model), specs, split, false, Path.of(out),
                     progress, line -> IJ.log(COMMAND + ": " + line));
             IJ.log(COMMAND + ": " + r.overall());
             progress.done(String.format(Locale.ROOT, "%.0f faces; report in %s", r.overall().get("n"),

@@ -111,6 +111,18 @@ public final class FaceTrainer {
      */
     public static Result train(List<Sample> samples, TrainOptions o, CropSource crops, Path out, boolean resume,
             Progress progress, Consumer<String> log) throws FaceAttrException {
+        return train(samples, o, crops, out, resume, progress, log, Map.of());
+    }
+
+    /**
+     * As {@link #train(List, TrainOptions, CropSource, Path, boolean, Progress, Consumer)}, with
+     * facts to record in the model card's training data (e.g. the split options, which evaluation
+     * reads back to score the same validation faces).
+     *
+     * @param cardNotes extra training-data entries for the card
+     */
+    public static Result train(List<Sample> samples, TrainOptions o, CropSource crops, Path out, boolean resume,
+            Progress progress, Consumer<String> log, Map<String, Object> cardNotes) throws FaceAttrException {
         List<Sample> train = Splits.of(samples, Split.TRAIN);
         List<Sample> val = Splits.of(samples, Split.VAL);
         if (train.isEmpty()) {
@@ -209,7 +221,7 @@ public final class FaceTrainer {
                     state.bestValLoss = v;
                     state.bestEpoch = epoch + 1;
                     state.sinceBest = 0;
-                    writeModel(net, config, o, out, metrics, samples);
+                    writeModel(net, config, o, out, metrics, samples, cardNotes);
                 } else {
                     state.sinceBest++;
                 }
@@ -474,8 +486,8 @@ public final class FaceTrainer {
     }
 
     private static void writeModel(MultiTaskNet net, ModelConfig config, TrainOptions o, Path out,
-            Map<String, Double> metrics, List<Sample> samples) throws FaceAttrException {
-        Map<String, Object> data = new LinkedHashMap<>();
+            Map<String, Double> metrics, List<Sample> samples, Map<String, Object> notes) throws FaceAttrException {
+        Map<String, Object> data = new LinkedHashMap<>(notes);
         Map<String, Integer> perSource = new LinkedHashMap<>();
         samples.forEach(s -> perSource.merge(s.source() + "/" + s.split().name().toLowerCase(Locale.ROOT), 1,
                 Integer::sum));

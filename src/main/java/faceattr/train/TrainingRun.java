@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -21,7 +22,34 @@ import java.util.function.Consumer;
  * {@code faceattr train} and "Train Face Model" share.
  */
 public final class TrainingRun {
+    /** Card training-data keys of the split, read back by evaluation. */
+    public static final String SPLIT_SEED = "split_seed";
+    /** Card key: the validation fraction of unsplit datasets. */
+    public static final String VAL_FRACTION = "val_fraction";
+    /** Card key: the UTKFace age range kept, e.g. "21-60". */
+    public static final String UTK_AGES = "utk_ages";
+
     private TrainingRun() {
+    }
+
+    /**
+     * The split a model was trained with, from its card (defaults where the card does not say).
+     *
+     * @param trainingData the card's training data
+     * @return the split options
+     */
+    public static Splits.Options splitOf(Map<String, Object> trainingData) {
+        Splits.Options o = Splits.Options.DEFAULT;
+        Object seed = trainingData.get(SPLIT_SEED);
+        Object frac = trainingData.get(VAL_FRACTION);
+        o = new Splits.Options(frac instanceof Number n ? n.doubleValue() : o.valFraction(),
+                seed instanceof Number n ? n.longValue() : o.seed(), null, null);
+        Object ages = trainingData.get(UTK_AGES);
+        if (ages instanceof String a && a.matches("\\d+-\\d+")) {
+            String[] p = a.split("-");
+            o = o.ageRange(Integer.parseInt(p[0]), Integer.parseInt(p[1]));
+        }
+        return o;
     }
 
     /**
@@ -97,7 +125,13 @@ public final class TrainingRun {
             }
         }, detector.toString());
         try {
-            return FaceTrainer.train(split0, options, crops, out, resume, progress, log);
+            Map<String, Object> notes = new java.util.LinkedHashMap<>();
+            notes.put(SPLIT_SEED, split.seed());
+            notes.put(VAL_FRACTION, split.valFraction());
+            if (split.minAge() != null) {
+                notes.put(UTK_AGES, split.minAge() + "-" + split.maxAge());
+            }
+            return FaceTrainer.train(split0, options, crops, out, resume, progress, log, notes);
         } finally {
             crops.close();
         }

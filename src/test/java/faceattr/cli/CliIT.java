@@ -187,6 +187,8 @@ class CliIT {
         assertTrue(train.out().contains("3 skipped: no race field in the file name"), train.out());
         assertTrue(train.out().contains("epoch 2/2: val_loss="), train.out());
         assertTrue(Files.exists(model.resolve("model.json")) && Files.exists(model.resolve("parameters.safetensors")));
+        String card = Files.readString(model.resolve("model.json"));
+        assertTrue(card.contains("\"split_seed\"") && card.contains("\"val_fraction\""), "the card records the split");
         Path history = model.resolveSibling("my-model.training").resolve("history.csv");
         assertEquals(3, Files.readAllLines(history).size(), "header and one line per epoch");
 
