@@ -228,24 +228,11 @@ public final class DatasetExporter {
     }
 
     private static void jpg(RgbImage crop, Path file) throws IOException {
-        Files.createDirectories(file.getParent());
-        java.awt.image.BufferedImage b = new java.awt.image.BufferedImage(crop.width(), crop.height(),
-                java.awt.image.BufferedImage.TYPE_INT_RGB);
-        byte[] px = crop.pixels();
-        for (int i = 0; i < crop.width() * crop.height(); i++) {
-            b.setRGB(i % crop.width(), i / crop.width(),
-                    ((px[3 * i] & 0xff) << 16) | ((px[3 * i + 1] & 0xff) << 8) | (px[3 * i + 2] & 0xff));
-        }
-        // Quality 95, as the datasets' own JPEGs roughly are; the default (75) would blur labels' evidence.
-        javax.imageio.ImageWriter w = javax.imageio.ImageIO.getImageWritersByFormatName("jpg").next();
-        javax.imageio.ImageWriteParam p = w.getDefaultWriteParam();
-        p.setCompressionMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
-        p.setCompressionQuality(0.95f);
-        try (javax.imageio.stream.ImageOutputStream ios = javax.imageio.ImageIO.createImageOutputStream(file.toFile())) {
-            w.setOutput(ios);
-            w.write(null, new javax.imageio.IIOImage(b, null, null), p);
-        } finally {
-            w.dispose();
+        try {
+            // Quality 95, as the datasets' own JPEGs roughly are; the default (75) would blur the evidence.
+            ImageFiles.writeJpeg(crop, file, 0.95f);
+        } catch (FaceAttrException e) {
+            throw new IOException(e.getMessage(), e);
         }
     }
 

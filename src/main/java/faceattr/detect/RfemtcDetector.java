@@ -385,24 +385,8 @@ public final class RfemtcDetector implements FaceDetector {
      */
     private void refine(NDManager sub, List<Work> works) {
         // Not split across threads like P-Net: measured no faster for 139 or 462 candidates.
-        List<Owned> all = owned(works);
-        List<List<Candidate>> kept = new ArrayList<>();
-        works.forEach(w -> kept.add(new ArrayList<>()));
-        for (int from = 0; from < all.size(); from += MAX_BATCH) {
-            List<Owned> batch = all.subList(from, Math.min(all.size(), from + MAX_BATCH));
-            try (NDManager scope = sub.newSubManager()) {
-                NDList out = run(rnet, crops(scope, works, batch, rnet.stage().size));
-                float[] p = out.get(0).toFloatArray();
-                float[] r = out.get(1).toFloatArray();
-                for (int i = 0; i < batch.size(); i++) {
-                    if (p[i] > settings.rnetThreshold()) {
-                        Candidate c = batch.get(i).candidate;
-                        kept.get(batch.get(i).image).add(new Candidate(c.x1, c.y1, c.x2, c.y2, p[i],
-                                new double[] {r[4 * i], r[4 * i + 1], r[4 * i + 2], r[4 * i + 3]}, null));
-                    }
-                }
-            }
-        }
+        List<List<Candidate>> kept = kept(sub, works, rnet, settings.rnetThreshold(), (c, p, i, out) ->
+                new Candidate(c.x1, c.y1, c.x2, c.y2, p, regression(out[1], i), null));
         for (int k = 0; k < works.size(); k++) {
             List<Candidate> out = new ArrayList<>();
             for (Candidate c : Candidate.nms(kept.get(k), settings.nmsRnet(), Nms.Overlap.IOU)) {
@@ -410,6 +394,44 @@ public final class RfemtcDetector implements FaceDetector {
             }
             works.get(k).candidates = out;
         }
+    }
+
+    /** Makes the kept candidate from a passing one, its probability, its row and the net's outputs. */
+    @FunctionalInterface
+    private interface Keep {
+        Candidate of(Candidate c, float probability, int row, float[][] outputs);
+    }
+
+    /**
+     * Runs R-Net or O-Net on the crops of every image's candidates, in batches of up to
+     * {@value #MAX_BATCH} that mix images, and keeps those above the threshold.
+     *
+     * @return per image, the kept candidates
+     */
+    private List<List<Candidate>> kept(NDManager sub, List<Work> works, CascadeNet net, double threshold, Keep keep) {
+        List<Owned> all = owned(works);
+        List<List<Candidate>> kept = new ArrayList<>();
+        works.forEach(w -> kept.add(new ArrayList<>()));
+        for (int from = 0; from < all.size(); from += MAX_BATCH) {
+            List<Owned> batch = all.subList(from, Math.min(all.size(), from + MAX_BATCH));
+            try (NDManager scope = sub.newSubManager()) {
+                NDList out = run(net, crops(scope, works, batch, net.stage().size));
+                float[][] outputs = new float[out.size()][];
+                for (int k = 0; k < out.size(); k++) {
+                    outputs[k] = out.get(k).toFloatArray();
+                }
+                for (int i = 0; i < batch.size(); i++) {
+                    if (outputs[0][i] > threshold) {
+                        kept.get(batch.get(i).image).add(keep.of(batch.get(i).candidate, outputs[0][i], i, outputs));
+                    }
+                }
+            }
+        }
+        return kept;
+    }
+
+    private static double[] regression(float[] r, int i) {
+        return new double[] {r[4 * i], r[4 * i + 1], r[4 * i + 2], r[4 * i + 3]};
     }
 
     /** A candidate and the index of its image. */
@@ -465,32 +487,16 @@ public final class RfemtcDetector implements FaceDetector {
      * threshold, landmarks, regression, "min" NMS.
      */
     private List<List<DetectedFace>> output(NDManager sub, List<Work> works) {
-        List<Owned> all = owned(works);
-        List<List<Candidate>> kept = new ArrayList<>();
-        works.forEach(w -> kept.add(new ArrayList<>()));
-        for (int from = 0; from < all.size(); from += MAX_BATCH) {
-            List<Owned> batch = all.subList(from, Math.min(all.size(), from + MAX_BATCH));
-            try (NDManager scope = sub.newSubManager()) {
-                NDList out = run(onet, crops(scope, works, batch, onet.stage().size));
-                float[] p = out.get(0).toFloatArray();
-                float[] r = out.get(1).toFloatArray();
-                float[] l = out.get(2).toFloatArray();
-                for (int i = 0; i < batch.size(); i++) {
-                    if (p[i] > settings.onetThreshold()) {
-                        Candidate c = batch.get(i).candidate;
-                        double w = c.x2 - c.x1;
-                        double h = c.y2 - c.y1;
-                        double[] lm = new double[10];
-                        for (int k = 0; k < 5; k++) {
-                            lm[2 * k] = c.x1 + w * l[10 * i + k];
-                            lm[2 * k + 1] = c.y1 + h * l[10 * i + 5 + k];
-                        }
-                        kept.get(batch.get(i).image).add(new Candidate(c.x1, c.y1, c.x2, c.y2, p[i],
-                                new double[] {r[4 * i], r[4 * i + 1], r[4 * i + 2], r[4 * i + 3]}, lm).regressed());
-                    }
-                }
+        List<List<Candidate>> kept = kept(sub, works, onet, settings.onetThreshold(), (c, p, i, out) -> {
+            double w = c.x2 - c.x1;
+            double h = c.y2 - c.y1;
+            double[] lm = new double[10];
+            for (int k = 0; k < 5; k++) {
+                lm[2 * k] = c.x1 + w * out[2][10 * i + k];
+                lm[2 * k + 1] = c.y1 + h * out[2][10 * i + 5 + k];
             }
-        }
+            return new Candidate(c.x1, c.y1, c.x2, c.y2, p, regression(out[1], i), lm).regressed();
+        });
         List<List<DetectedFace>> faces = new ArrayList<>();
         for (int k = 0; k < works.size(); k++) {
             List<DetectedFace> f = new ArrayList<>();

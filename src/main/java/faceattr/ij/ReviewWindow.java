@@ -243,15 +243,7 @@ public final class ReviewWindow extends JFrame {
      */
     static Map<String, BufferedImage> images(Map<String, faceattr.core.RgbImage> crops) {
         Map<String, BufferedImage> out = new java.util.LinkedHashMap<>();
-        crops.forEach((k, c) -> {
-            BufferedImage b = new BufferedImage(c.width(), c.height(), BufferedImage.TYPE_INT_RGB);
-            byte[] px = c.pixels();
-            for (int i = 0; i < c.width() * c.height(); i++) {
-                b.setRGB(i % c.width(), i / c.width(),
-                        ((px[3 * i] & 0xff) << 16) | ((px[3 * i + 1] & 0xff) << 8) | (px[3 * i + 2] & 0xff));
-            }
-            out.put(k, b);
-        });
+        crops.forEach((k, c) -> out.put(k, faceattr.io.ImageFiles.toBufferedImage(c)));
         return out;
     }
 
