@@ -171,10 +171,28 @@ public final class ImageOps {
      * @return 3 * width * height floats in C, H, W order
      */
     public static float[] toFloatCHW(RgbImage image, float mean, float scale) {
+        return toFloatCHW(image, 0, image.height(), mean, scale);
+    }
+
+    /**
+     * Converts rows {@code y0} (inclusive) to {@code y1} (exclusive) to planar floats, as
+     * {@link #toFloatCHW(RgbImage, float, float)} does for the whole image.
+     *
+     * @param image the image
+     * @param y0 first row
+     * @param y1 row after the last
+     * @param mean subtracted from every 0..255 value
+     * @param scale multiplied after subtracting
+     * @return 3 * width * (y1 - y0) floats in C, H, W order
+     */
+    public static float[] toFloatCHW(RgbImage image, int y0, int y1, float mean, float scale) {
+        if (y0 < 0 || y1 > image.height() || y1 < y0) {
+            throw new IllegalArgumentException("rows " + y0 + ".." + y1 + " outside 0.." + image.height());
+        }
         byte[] rgb = image.pixels();
-        int plane = image.width() * image.height();
+        int plane = image.width() * (y1 - y0);
         float[] out = new float[3 * plane];
-        for (int i = 0, o = 0; i < plane; i++, o += 3) {
+        for (int i = 0, o = y0 * image.width() * 3; i < plane; i++, o += 3) {
             out[i] = ((rgb[o] & 0xff) - mean) * scale;
             out[plane + i] = ((rgb[o + 1] & 0xff) - mean) * scale;
             out[2 * plane + i] = ((rgb[o + 2] & 0xff) - mean) * scale;

@@ -167,11 +167,25 @@ final class BenchCommand {
         int faces = 0;
         for (int i = 0; i < images.size(); i++) {
             RgbImage img = images.get(i);
-            Timing t = time(() -> detector.detect(img).size(), repeat);
+            double[][] stages = new double[3][repeat];
+            int[] run = new int[1];
+            Timing t = time(() -> {
+                int n = detector.detect(img).size();
+                double[] s = detector.lastStageMillis();
+                for (int k = 0; k < 3; k++) {
+                    stages[k][run[0]] = s[k];
+                }
+                run[0]++;
+                return n;
+            }, repeat);
+            for (double[] s : stages) {
+                Arrays.sort(s);
+            }
             double mpix = img.width() * (double) img.height() / 1e6;
-            out.printf(Locale.ROOT, "image %s %dx%d faces=%d ms=%.1f ms_per_mpix=%.1f min_ms=%.1f max_ms=%.1f %s%n",
-                    names.get(i), img.width(), img.height(), t.faces(), t.median(), t.median() / mpix, t.min(),
-                    t.max(), detector.lastStageReport());
+            out.printf(Locale.ROOT, "image %s %dx%d faces=%d ms=%.1f ms_per_mpix=%.1f min_ms=%.1f max_ms=%.1f "
+                    + "median_pnet_ms=%.1f median_rnet_ms=%.1f median_onet_ms=%.1f last: %s%n", names.get(i),
+                    img.width(), img.height(), t.faces(), t.median(), t.median() / mpix, t.min(), t.max(),
+                    stages[0][repeat / 2], stages[1][repeat / 2], stages[2][repeat / 2], detector.lastStageReport());
             totalMs += t.median();
             totalMpix += mpix;
             faces += t.faces();

@@ -19,8 +19,7 @@ public final class Main {
             "  " + EvalCommand.USAGE,
             "  " + ExportCommand.USAGE,
             "  " + BenchCommand.USAGE,
-            "  " + InfoCommand.USAGE,
-            "(analyze, train, eval and export are not available in this version)");
+            "  " + InfoCommand.USAGE);
 
     private Main() {
     }

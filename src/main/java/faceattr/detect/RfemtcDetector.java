@@ -31,6 +31,9 @@ public final class RfemtcDetector implements FaceDetector {
     private static final int MAX_BATCH = 256;
     /** Pyramid levels smaller than this many pixels share one P-Net call (see {@link Packing}). */
     private static final double PACK_AREA = 160_000;
+    /** P-Net outputs per call when a canvas is cut into strips (see {@link #pnetStrip}). */
+    static final int STRIP_OUTPUTS = 73_728;
+    private static final int STRIP_MIN_ROWS = 16;
 
     private final DetectorSettings settings;
     private final NDManager manager;
@@ -42,9 +45,12 @@ public final class RfemtcDetector implements FaceDetector {
     private java.util.concurrent.ExecutorService worker;
     private final double[] stageMillis = new double[3];
     private final int[] stageCandidates = new int[3];
+    private final int stripOutputs;
 
-    private RfemtcDetector(DetectorSettings settings, NDManager manager, CascadeNet p, CascadeNet r, CascadeNet o) {
+    private RfemtcDetector(DetectorSettings settings, NDManager manager, CascadeNet p, CascadeNet r, CascadeNet o,
+            int stripOutputs) {
         this.settings = settings;
+        this.stripOutputs = stripOutputs;
         this.manager = manager;
         this.pnet = p;
         this.rnet = r;
@@ -59,12 +65,17 @@ public final class RfemtcDetector implements FaceDetector {
      * @throws FaceAttrException when the engine or the bundled weights cannot be loaded
      */
     public static RfemtcDetector create(DetectorSettings settings) throws FaceAttrException {
+        return create(settings, STRIP_OUTPUTS);
+    }
+
+    /** As {@link #create(DetectorSettings)} with P-Net strips of about this many outputs; for tests. */
+    static RfemtcDetector create(DetectorSettings settings, int stripOutputs) throws FaceAttrException {
         NDManager m = Engines.newManager();
         try {
             CascadeNet p = load(m, CascadeNet.Stage.PNET, "pnet.tflite", settings.rfe());
             CascadeNet r = load(m, CascadeNet.Stage.RNET, "rnet.tflite", settings.rfe());
             CascadeNet o = load(m, CascadeNet.Stage.ONET, "onet.tflite", settings.rfe());
-            return new RfemtcDetector(settings, m, p, r, o);
+            return new RfemtcDetector(settings, m, p, r, o, stripOutputs);
         } catch (FaceAttrException | RuntimeException e) {
             m.close();
             throw e;
@@ -91,6 +102,14 @@ public final class RfemtcDetector implements FaceDetector {
         return String.format(java.util.Locale.ROOT, "pnet_ms=%.1f rnet_ms=%.1f onet_ms=%.1f candidates=%d/%d/%d",
                 stageMillis[0], stageMillis[1], stageMillis[2], stageCandidates[0], stageCandidates[1],
                 stageCandidates[2]);
+    }
+
+    /**
+     * @return for the last {@link #detect} call: milliseconds in P-Net (pyramid, NMS), R-Net and
+     *     O-Net; for benchmarks
+     */
+    public double[] lastStageMillis() {
+        return stageMillis.clone();
     }
 
     /** @return the settings */
@@ -240,21 +259,27 @@ public final class RfemtcDetector implements FaceDetector {
         if (!small.isEmpty()) {
             runs.add(small);
         }
-        // The largest level is about half the work: it runs beside all the others (twoWay).
-        List<List<Integer>> rest = runs.subList(Math.min(1, runs.size()), runs.size());
-        List<List<Candidate>> halves = twoWay(runs.size() > 1,
-                () -> runs.isEmpty() ? List.of() : pnetRun(sub, img, levels, runs.get(0)),
-                () -> {
-                    List<Candidate> c = new ArrayList<>();
-                    for (List<Integer> run : rest) {
-                        progress.checkCancelled();
-                        c.addAll(pnetRun(sub, img, levels, run));
-                    }
-                    return c;
-                });
+        List<PnetMap> maps = new ArrayList<>(runs.size());
+        List<Strip> strips = new ArrayList<>();
+        for (List<Integer> run : runs) {
+            PnetMap map = new PnetMap(run, Packing.of(run, levels));
+            maps.add(map);
+            int step = Math.max(STRIP_MIN_ROWS, stripOutputs / map.cols);
+            for (int r0 = 0; r0 < map.rows; r0 += step) {
+                strips.add(new Strip(map, r0, Math.min(map.rows, r0 + step)));
+            }
+        }
+        shared(strips.size(), i -> pnetStrip(sub, strips.get(i)), progress);
         progress.report(0.8, "P-Net");
-        List<Candidate> all = new ArrayList<>(halves.get(0));
-        all.addAll(halves.get(1));
+        List<Candidate> all = new ArrayList<>();
+        for (PnetMap map : maps) {
+            for (int k = 0; k < map.run.size(); k++) {
+                RgbImage level = levels.get(map.run.get(k));
+                List<Candidate> found = windows(map.prob, map.reg, map.rows, map.cols, map.pack.x[k], map.pack.y[k],
+                        level, level.width() / (double) img.width(), level.height() / (double) img.height());
+                all.addAll(Candidate.nms(found, settings.nmsPerScale(), Nms.Overlap.IOU));
+            }
+        }
         all = Candidate.nms(all, settings.nmsAcrossScales(), Nms.Overlap.IOU);
         List<Candidate> out = new ArrayList<>(all.size());
         for (Candidate c : all) {
@@ -263,24 +288,112 @@ public final class RfemtcDetector implements FaceDetector {
         return out;
     }
 
-    private List<Candidate> pnetRun(NDManager sub, RgbImage img, List<RgbImage> levels, List<Integer> run) {
-        Packing pack = Packing.of(run, levels);
-        List<Candidate> all = new ArrayList<>();
+    /** P-Net's output maps over one packed canvas: face probability and 4 regression planes. */
+    private static final class PnetMap {
+        final List<Integer> run;
+        final Packing pack;
+        final int rows;
+        final int cols;
+        final float[] prob;
+        final float[] reg;
+
+        PnetMap(List<Integer> run, Packing pack) {
+            this.run = run;
+            this.pack = pack;
+            rows = (pack.canvas.height() - Pyramid.WINDOW) / 2 + 1;
+            cols = (pack.canvas.width() - Pyramid.WINDOW) / 2 + 1;
+            prob = new float[rows * cols];
+            reg = new float[4 * rows * cols];
+        }
+    }
+
+    /** Output rows r0 (inclusive) to r1 (exclusive) of a P-Net map. */
+    private record Strip(PnetMap map, int r0, int r1) {
+    }
+
+    /**
+     * Runs P-Net on the input rows one strip of output rows needs and copies the result into its
+     * map. P-Net's convolutions are VALID and its output stride is 2, so output row r sees input
+     * rows 2r to 2r+11 only, and a strip's values equal the whole canvas's. Strips of about
+     * {@value #STRIP_OUTPUTS} outputs keep every intermediate map of a call in the processor's
+     * cache: measured on a 1152x768 level at one thread, 170 ms as one call, 73 ms in strips of
+     * 128 output rows.
+     */
+    private void pnetStrip(NDManager sub, Strip strip) {
+        PnetMap map = strip.map;
+        RgbImage canvas = map.pack.canvas;
+        int y0 = 2 * strip.r0;
+        int y1 = 2 * (strip.r1 - 1) + Pyramid.WINDOW;
         try (NDManager scope = sub.newSubManager()) {
-            NDArray x = scope.create(FloatBuffer.wrap(ImageOps.toFloatCHW(pack.canvas, MEAN, SCALE)),
-                    new Shape(1, 3, pack.canvas.height(), pack.canvas.width()));
+            NDArray x = scope.create(FloatBuffer.wrap(ImageOps.toFloatCHW(canvas, y0, y1, MEAN, SCALE)),
+                    new Shape(1, 3, y1 - y0, canvas.width()));
             NDList out = run(pnet, x);
-            Shape ms = out.get(0).getShape();
-            float[] prob = out.get(0).toFloatArray();
+            int n = (strip.r1 - strip.r0) * map.cols;
+            System.arraycopy(out.get(0).toFloatArray(), 0, map.prob, strip.r0 * map.cols, n);
             float[] reg = out.get(1).toFloatArray();
-            for (int k = 0; k < run.size(); k++) {
-                RgbImage level = levels.get(run.get(k));
-                List<Candidate> found = windows(prob, reg, (int) ms.get(1), (int) ms.get(2), pack.x[k], pack.y[k],
-                        level, level.width() / (double) img.width(), level.height() / (double) img.height());
-                all.addAll(Candidate.nms(found, settings.nmsPerScale(), Nms.Overlap.IOU));
+            int plane = map.rows * map.cols;
+            for (int c = 0; c < 4; c++) {
+                System.arraycopy(reg, c * n, map.reg, c * plane + strip.r0 * map.cols, n);
             }
         }
-        return all;
+    }
+
+    /** One of several independent tasks, by index. */
+    @FunctionalInterface
+    private interface Task {
+        void run(int index);
+    }
+
+    /**
+     * Runs tasks 0..n-1, each exactly once, on this thread and, when the engine has at least 2
+     * intra-op threads, also on the detector's worker thread; both take the next task from a
+     * shared counter and run it with one intra-op thread. Small convolutions scale poorly across
+     * threads inside one op, and two calls side by side use both cores better. Each task writes
+     * only its own results, so the outcome does not depend on which thread ran what.
+     * {@code -Dfaceattr.pnet.parallel=false} keeps everything on this thread.
+     */
+    private void shared(int n, Task task, Progress progress) {
+        int threads = ai.djl.pytorch.jni.JniUtils.getNumThreads();
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable loop = () -> {
+            for (int i = next.getAndIncrement(); i < n && !stop.get(); i = next.getAndIncrement()) {
+                task.run(i);
+            }
+        };
+        if (!PARALLEL || threads < 2 || n < 2) {
+            for (int i = 0; i < n; i++) {
+                progress.checkCancelled();
+                task.run(i);
+            }
+            return;
+        }
+        ai.djl.pytorch.jni.JniUtils.setNumThreads(1);
+        java.util.concurrent.Future<?> other = worker().submit(loop);
+        try {
+            for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
+                progress.checkCancelled();
+                task.run(i);
+                progress.report(0.8 * Math.min(n, next.get()) / n, "P-Net");
+            }
+        } catch (RuntimeException e) {
+            stop.set(true);
+            throw e;
+        } finally {
+            try {
+                other.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stop.set(true);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+            } finally {
+                ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
+            }
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            throw new faceattr.core.CancelledException();
+        }
     }
 
     private java.util.concurrent.ExecutorService worker() {
@@ -446,40 +559,6 @@ public final class RfemtcDetector implements FaceDetector {
             }
         }
         return all;
-    }
-
-    /**
-     * Runs two independent pieces of work, concurrently when {@code split} and the engine has
-     * at least 2 intra-op threads: then each runs with one intra-op thread, on this thread and on
-     * the detector's worker. Small convolutions scale poorly across threads inside one op;
-     * two ops side by side use both cores better (measured on the 1920x1280 bench photo: 208-216 ms
-     * sequential, 175-194 ms with P-Net's largest level beside the rest). Results come back in
-     * order, so the output does not depend on it. {@code -Dfaceattr.pnet.parallel=false} turns it off.
-     */
-    private <T> List<T> twoWay(boolean split, java.util.concurrent.Callable<T> a, java.util.concurrent.Callable<T> b) {
-        int threads = ai.djl.pytorch.jni.JniUtils.getNumThreads();
-        try {
-            if (!split || !PARALLEL || threads < 2) {
-                return List.of(a.call(), b.call());
-            }
-            ai.djl.pytorch.jni.JniUtils.setNumThreads(1);
-            try {
-                java.util.concurrent.Future<T> fa = worker().submit(a);
-                T rb = b.call();
-                return List.of(fa.get(), rb);
-            } finally {
-                ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new faceattr.core.CancelledException();
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-        } catch (RuntimeException e) {
-            throw e; // not wrapped by the generic catch below
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /**

@@ -12,7 +12,6 @@ import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import faceattr.core.FaceAttrException;
-import faceattr.core.TfPadding;
 import faceattr.io.tfjs.TfjsWeights;
 import java.util.ArrayList;
 import java.util.List;
@@ -344,15 +343,9 @@ final class FaceApiNets {
         }
     }
 
-    /** TF max pool 3x3, stride 2, 'same': the padded cells never win (−inf). */
+    /** TF max pool 3x3, stride 2, 'same' (inference only: these nets are never trained here). */
     static NDArray maxPoolSame(NDArray x) {
-        Shape s = x.getShape();
-        int[] ph = TfPadding.same(s.get(2), 3, 2);
-        int[] pw = TfPadding.same(s.get(3), 3, 2);
-        if (ph[0] + ph[1] + pw[0] + pw[1] > 0) {
-            x = x.pad(new Shape(pw[0], pw[1], ph[0], ph[1]), Float.NEGATIVE_INFINITY);
-        }
-        return Pool.maxPool2d(x, new Shape(3, 3), new Shape(2, 2), new Shape(0, 0), false);
+        return faceattr.engine.MaxPool.strided(x, 3, 2, true);
     }
 
     private static NDArray one(AbstractBlock b, ParameterStore ps, NDArray x) {

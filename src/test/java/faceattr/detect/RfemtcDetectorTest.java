@@ -193,6 +193,41 @@ class RfemtcDetectorTest {
     }
 
     @Test
+    void pnetInStripsGivesTheSameFacesAsOneCallPerLevel() throws FaceAttrException {
+        RgbImage face = crop(TestInputs.astronaut(), CROP_X, CROP_Y, CROP_W, CROP_H);
+        RgbImage canvas = filled(1280, 720, 100);
+        paste(canvas, face, 100, 80);
+        paste(canvas, ImageOps.resize(face, 64, 80), 900, 500);
+        List<DetectedFace> whole;
+        String wholeCandidates;
+        try (RfemtcDetector one = RfemtcDetector.create(DetectorSettings.DEFAULT, Integer.MAX_VALUE)) {
+            whole = one.detect(canvas);
+            wholeCandidates = candidates(one);
+        }
+        // 4000 outputs: 16-row strips (the minimum) on the large levels, many per level.
+        try (RfemtcDetector strips = RfemtcDetector.create(DetectorSettings.DEFAULT, 4000)) {
+            List<DetectedFace> cut = strips.detect(canvas);
+            assertEquals(wholeCandidates, candidates(strips));
+            assertEquals(whole.size(), cut.size(), whole + " vs " + cut);
+            assertTrue(whole.size() >= 2, whole.toString());
+            for (int k = 0; k < whole.size(); k++) {
+                Box a = whole.get(k).box();
+                Box b = cut.get(k).box();
+                assertEquals(a.x(), b.x(), 1e-3);
+                assertEquals(a.y(), b.y(), 1e-3);
+                assertEquals(a.width(), b.width(), 1e-3);
+                assertEquals(a.height(), b.height(), 1e-3);
+                assertEquals(whole.get(k).score(), cut.get(k).score(), 1e-5);
+            }
+        }
+    }
+
+    private static String candidates(RfemtcDetector d) {
+        String r = d.lastStageReport();
+        return r.substring(r.indexOf("candidates="));
+    }
+
+    @Test
     void threePastedFacesAtThreeScales() throws FaceAttrException {
         RgbImage face = crop(TestInputs.astronaut(), CROP_X, CROP_Y, CROP_W, CROP_H);
         RgbImage canvas = filled(1920, 1280, 128);
