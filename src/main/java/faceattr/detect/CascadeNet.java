@@ -127,6 +127,9 @@ final class CascadeNet extends AbstractBlock {
             x = rfb.forward(ps, new NDList(x), training).singletonOrThrow();
         }
         NDList out = new NDList();
+        if (stage == Stage.PNET && !training) {
+            return mergedPnetHeads(ps, x);
+        }
         if (stage == Stage.PNET) {
             NDArray logits = heads.get(0).forward(ps, new NDList(x), training).singletonOrThrow();
             out.add(logits.softmax(1).get(":, 1"));
@@ -185,6 +188,32 @@ final class CascadeNet extends AbstractBlock {
         NDArray m01 = z.get(":, 0:" + out).maximum(z.get(":, " + out + ":" + 2 * out));
         NDArray m23 = z.get(":, " + 2 * out + ":" + 3 * out).maximum(z.get(":, " + 3 * out + ":"));
         return m01.maximum(m23);
+    }
+
+    /**
+     * P-Net's two 1x1 heads as one 1x1 convolution with 5 outputs: the difference of the two face
+     * logits, whose sigmoid is the softmax's face probability, and the 4 box offsets. One pass
+     * over the 32-channel map instead of two, and no softmax over a 2-channel map.
+     */
+    private NDList mergedPnetHeads(ParameterStore ps, NDArray x) {
+        float[] wc = param(ps, heads.get(0), "weight", x);
+        float[] bc = param(ps, heads.get(0), "bias", x);
+        float[] wb = param(ps, heads.get(1), "weight", x);
+        float[] bb = param(ps, heads.get(1), "bias", x);
+        int in = wc.length / 2;
+        float[] w = new float[5 * in];
+        for (int c = 0; c < in; c++) {
+            w[c] = wc[in + c] - wc[c];
+        }
+        System.arraycopy(wb, 0, w, in, 4 * in);
+        float[] b = {bc[1] - bc[0], bb[0], bb[1], bb[2], bb[3]};
+        NDManager m = x.getManager();
+        NDArray y = Conv2d.conv2d(x, m.create(w, new Shape(5, in, 1, 1)), m.create(b)).singletonOrThrow();
+        return new NDList(ai.djl.nn.Activation.sigmoid(y.get(":, 0")), y.get(":, 1:5"));
+    }
+
+    private static float[] param(ParameterStore ps, Block b, String name, NDArray x) {
+        return ps.getValue(b.getParameters().get(name), x.getDevice(), false).toFloatArray();
     }
 
     @Override
