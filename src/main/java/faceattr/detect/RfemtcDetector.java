@@ -29,6 +29,8 @@ public final class RfemtcDetector implements FaceDetector {
     private static final float MEAN = 127.5f;
     private static final float SCALE = 1 / 128f;
     private static final int MAX_BATCH = 256;
+    /** From this many R-Net or O-Net candidates on, they are split between the two threads. */
+    private static final int MIN_SPLIT = 16;
     /** Pyramid levels smaller than this many pixels share one P-Net call (see {@link Packing}). */
     private static final double PACK_AREA = 160_000;
     /** P-Net outputs per call when a canvas is cut into strips (see {@link #pnetStrip}). */
@@ -172,12 +174,12 @@ public final class RfemtcDetector implements FaceDetector {
             long t1 = System.nanoTime();
             stageCandidates[0] = proposed;
             progress.report(0.8, "R-Net: " + proposed + " candidates");
-            refine(sub, works);
+            refine(sub, works, progress);
             long t2 = System.nanoTime();
             stageCandidates[1] = works.stream().mapToInt(w -> w.candidates.size()).sum();
             progress.checkCancelled();
             progress.report(0.9, "O-Net: " + stageCandidates[1] + " candidates");
-            List<List<DetectedFace>> found = output(sub, works);
+            List<List<DetectedFace>> found = output(sub, works, progress);
             stageCandidates[2] = found.stream().mapToInt(List::size).sum();
             stageMillis[0] = (t1 - t0) / 1e6;
             stageMillis[1] = (t2 - t1) / 1e6;
@@ -269,7 +271,7 @@ public final class RfemtcDetector implements FaceDetector {
                 strips.add(new Strip(map, r0, Math.min(map.rows, r0 + step)));
             }
         }
-        shared(strips.size(), i -> pnetStrip(sub, strips.get(i)), progress);
+        shared(strips.size(), i -> pnetStrip(sub, strips.get(i)), progress, 0, 0.8, "P-Net");
         progress.report(0.8, "P-Net");
         List<Candidate> all = new ArrayList<>();
         for (PnetMap map : maps) {
@@ -352,7 +354,7 @@ public final class RfemtcDetector implements FaceDetector {
      * only its own results, so the outcome does not depend on which thread ran what.
      * {@code -Dfaceattr.pnet.parallel=false} keeps everything on this thread.
      */
-    private void shared(int n, Task task, Progress progress) {
+    private void shared(int n, Task task, Progress progress, double from, double to, String what) {
         int threads = ai.djl.pytorch.jni.JniUtils.getNumThreads();
         java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
@@ -374,7 +376,7 @@ public final class RfemtcDetector implements FaceDetector {
             for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
                 progress.checkCancelled();
                 task.run(i);
-                progress.report(0.8 * Math.min(n, next.get()) / n, "P-Net");
+                progress.report(from + (to - from) * Math.min(n, next.get()) / n, what);
             }
         } catch (RuntimeException e) {
             stop.set(true);
@@ -496,10 +498,9 @@ public final class RfemtcDetector implements FaceDetector {
      * Stage 2: R-Net on 24-pixel crops of the candidates of all images, in mixed batches; then per
      * image: threshold, NMS, regression, squaring. Replaces each work's candidates.
      */
-    private void refine(NDManager sub, List<Work> works) {
-        // Not split across threads like P-Net: measured no faster for 139 or 462 candidates.
+    private void refine(NDManager sub, List<Work> works, Progress progress) {
         List<List<Candidate>> kept = kept(sub, works, rnet, settings.rnetThreshold(), (c, p, i, out) ->
-                new Candidate(c.x1, c.y1, c.x2, c.y2, p, regression(out[1], i), null));
+                new Candidate(c.x1, c.y1, c.x2, c.y2, p, regression(out[1], i), null), progress, 0.8, 0.9);
         for (int k = 0; k < works.size(); k++) {
             List<Candidate> out = new ArrayList<>();
             for (Candidate c : Candidate.nms(kept.get(k), settings.nmsRnet(), Nms.Overlap.IOU)) {
@@ -516,28 +517,55 @@ public final class RfemtcDetector implements FaceDetector {
     }
 
     /**
-     * Runs R-Net or O-Net on the crops of every image's candidates, in batches of up to
-     * {@value #MAX_BATCH} that mix images, and keeps those above the threshold.
+     * Runs R-Net or O-Net on the crops of every image's candidates, in batches that mix images,
+     * and keeps those above the threshold. The candidates are cut into equal batches of at most
+     * {@value #MAX_BATCH}, and into at least 2 once there are {@value #MIN_SPLIT} or more, so
+     * that both threads of {@link #shared} cut crops (plain Java, about 10 us each) and run the
+     * net.
      *
-     * @return per image, the kept candidates
+     * @return per image, the kept candidates, in candidate order
      */
-    private List<List<Candidate>> kept(NDManager sub, List<Work> works, CascadeNet net, double threshold, Keep keep) {
+    private List<List<Candidate>> kept(NDManager sub, List<Work> works, CascadeNet net, double threshold, Keep keep,
+            Progress progress, double from, double to) {
         List<Owned> all = owned(works);
-        List<List<Candidate>> kept = new ArrayList<>();
-        works.forEach(w -> kept.add(new ArrayList<>()));
-        for (int from = 0; from < all.size(); from += MAX_BATCH) {
-            List<Owned> batch = all.subList(from, Math.min(all.size(), from + MAX_BATCH));
+        int n = all.size();
+        int batches = Math.max(n >= MIN_SPLIT ? 2 : 1, (n + MAX_BATCH - 1) / MAX_BATCH);
+        int per = Math.max(1, (n + batches - 1) / batches);
+        List<List<Owned>> parts = new ArrayList<>();
+        for (int first = 0; first < n; first += per) {
+            parts.add(all.subList(first, Math.min(n, first + per)));
+        }
+        List<List<Owned>> passed = new ArrayList<>();
+        List<List<Candidate>> made = new ArrayList<>();
+        for (int i = 0; i < parts.size(); i++) {
+            passed.add(null);
+            made.add(null);
+        }
+        shared(parts.size(), t -> {
+            List<Owned> batch = parts.get(t);
+            List<Owned> ok = new ArrayList<>();
+            List<Candidate> out = new ArrayList<>();
             try (NDManager scope = sub.newSubManager()) {
-                NDList out = run(net, crops(scope, works, batch, net.stage().size));
-                float[][] outputs = new float[out.size()][];
-                for (int k = 0; k < out.size(); k++) {
-                    outputs[k] = out.get(k).toFloatArray();
+                NDList res = run(net, crops(scope, works, batch, net.stage().size));
+                float[][] outputs = new float[res.size()][];
+                for (int k = 0; k < res.size(); k++) {
+                    outputs[k] = res.get(k).toFloatArray();
                 }
                 for (int i = 0; i < batch.size(); i++) {
                     if (outputs[0][i] > threshold) {
-                        kept.get(batch.get(i).image).add(keep.of(batch.get(i).candidate, outputs[0][i], i, outputs));
+                        ok.add(batch.get(i));
+                        out.add(keep.of(batch.get(i).candidate, outputs[0][i], i, outputs));
                     }
                 }
+            }
+            passed.set(t, ok);
+            made.set(t, out);
+        }, progress, from, to, net.stage() == CascadeNet.Stage.RNET ? "R-Net" : "O-Net");
+        List<List<Candidate>> kept = new ArrayList<>();
+        works.forEach(w -> kept.add(new ArrayList<>()));
+        for (int t = 0; t < parts.size(); t++) {
+            for (int i = 0; i < passed.get(t).size(); i++) {
+                kept.get(passed.get(t).get(i).image).add(made.get(t).get(i));
             }
         }
         return kept;
@@ -565,7 +593,7 @@ public final class RfemtcDetector implements FaceDetector {
      * Stage 3: O-Net on 48-pixel crops of all images' candidates in mixed batches; then per image:
      * threshold, landmarks, regression, "min" NMS.
      */
-    private List<List<DetectedFace>> output(NDManager sub, List<Work> works) {
+    private List<List<DetectedFace>> output(NDManager sub, List<Work> works, Progress progress) {
         List<List<Candidate>> kept = kept(sub, works, onet, settings.onetThreshold(), (c, p, i, out) -> {
             double w = c.x2 - c.x1;
             double h = c.y2 - c.y1;
@@ -575,7 +603,7 @@ public final class RfemtcDetector implements FaceDetector {
                 lm[2 * k + 1] = c.y1 + h * out[2][10 * i + 5 + k];
             }
             return new Candidate(c.x1, c.y1, c.x2, c.y2, p, regression(out[1], i), lm).regressed();
-        });
+        }, progress, 0.9, 1);
         List<List<DetectedFace>> faces = new ArrayList<>();
         for (int k = 0; k < works.size(); k++) {
             List<DetectedFace> f = new ArrayList<>();
