@@ -363,7 +363,7 @@ public final class RfemtcDetector implements FaceDetector {
                 task.run(i);
             }
         };
-        if (!PARALLEL || threads < 2 || n < 2) {
+        if (!twoThreads() || n < 2) {
             for (int i = 0; i < n; i++) {
                 progress.checkCancelled();
                 task.run(i);
@@ -396,6 +396,11 @@ public final class RfemtcDetector implements FaceDetector {
         if (Thread.currentThread().isInterrupted()) {
             throw new faceattr.core.CancelledException();
         }
+    }
+
+    /** @return whether {@link #shared} runs tasks on two threads */
+    private static boolean twoThreads() {
+        return PARALLEL && ai.djl.pytorch.jni.JniUtils.getNumThreads() >= 2;
     }
 
     private java.util.concurrent.ExecutorService worker() {
@@ -519,9 +524,9 @@ public final class RfemtcDetector implements FaceDetector {
     /**
      * Runs R-Net or O-Net on the crops of every image's candidates, in batches that mix images,
      * and keeps those above the threshold. The candidates are cut into equal batches of at most
-     * {@value #MAX_BATCH}, and into at least 2 once there are {@value #MIN_SPLIT} or more, so
-     * that both threads of {@link #shared} cut crops (plain Java, about 10 us each) and run the
-     * net.
+     * {@value #MAX_BATCH}, and into at least 2 once there are {@value #MIN_SPLIT} or more and
+     * two threads, so that both threads of {@link #shared} cut crops (plain Java, about 10 us
+     * each) and run the net.
      *
      * @return per image, the kept candidates, in candidate order
      */
@@ -529,7 +534,8 @@ public final class RfemtcDetector implements FaceDetector {
             Progress progress, double from, double to) {
         List<Owned> all = owned(works);
         int n = all.size();
-        int batches = Math.max(n >= MIN_SPLIT ? 2 : 1, (n + MAX_BATCH - 1) / MAX_BATCH);
+        boolean split = n >= MIN_SPLIT && twoThreads();
+        int batches = Math.max(split ? 2 : 1, (n + MAX_BATCH - 1) / MAX_BATCH);
         int per = Math.max(1, (n + batches - 1) / batches);
         List<List<Owned>> parts = new ArrayList<>();
         for (int first = 0; first < n; first += per) {
