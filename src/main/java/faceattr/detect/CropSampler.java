@@ -40,28 +40,44 @@ final class CropSampler {
         int iw = img.width();
         int ih = img.height();
         // Horizontal pass: for each source row of the box, size x 3 sums (black outside the image).
-        float[] rows = new float[h * size * 3];
+        float[] rows = scratch(h * size * 3);
+        boolean inside = x1 >= 0 && x1 + w <= iw;
+        int[] start = tx.start;
+        int[] index = tx.index;
+        float[] weight = tx.weight;
         for (int r = 0; r < h; r++) {
             int y = y1 + r;
+            int q = r * size * 3;
             if (y < 0 || y >= ih) {
+                java.util.Arrays.fill(rows, q, q + size * 3, 0f);
                 continue;
             }
-            int base = y * iw;
-            for (int o = 0; o < size; o++) {
+            int base = (y * iw + x1) * 3;
+            for (int o = 0; o < size; o++, q += 3) {
                 float sr = 0;
                 float sg = 0;
                 float sb = 0;
-                for (int k = tx.start[o]; k < tx.start[o + 1]; k++) {
-                    int x = x1 + tx.index[k];
-                    if (x >= 0 && x < iw) {
-                        int p = (base + x) * 3;
-                        float wk = tx.weight[k];
+                if (inside) {
+                    // The common case, without a bounds test per tap.
+                    for (int k = start[o]; k < start[o + 1]; k++) {
+                        int p = base + index[k] * 3;
+                        float wk = weight[k];
                         sr += wk * (px[p] & 0xff);
                         sg += wk * (px[p + 1] & 0xff);
                         sb += wk * (px[p + 2] & 0xff);
                     }
+                } else {
+                    for (int k = start[o]; k < start[o + 1]; k++) {
+                        int x = x1 + index[k];
+                        if (x >= 0 && x < iw) {
+                            int p = base + index[k] * 3;
+                            float wk = weight[k];
+                            sr += wk * (px[p] & 0xff);
+                            sg += wk * (px[p + 1] & 0xff);
+                            sb += wk * (px[p + 2] & 0xff);
+                        }
+                    }
                 }
-                int q = (r * size + o) * 3;
                 rows[q] = sr;
                 rows[q + 1] = sg;
                 rows[q + 2] = sb;
@@ -86,6 +102,18 @@ final class CropSampler {
                 dst[i + 2 * plane] = (sb - mean) * scale;
             }
         }
+    }
+
+    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
+
+    /** @return this thread's scratch buffer of at least n floats (contents undefined) */
+    private static float[] scratch(int n) {
+        float[] b = SCRATCH.get();
+        if (b.length < n) {
+            b = new float[Math.max(n, 2 * b.length)];
+            SCRATCH.set(b);
+        }
+        return b;
     }
 
     /** Per-output-pixel source indices and weights along one axis, in compressed rows. */
