@@ -106,5 +106,13 @@ class CropSamplerTest {
         assertEquals((255 - MEAN) * SCALE, part[1], 1e-6);
         assertEquals(-MEAN * SCALE, part[2], 1e-6);
         assertEquals(-MEAN * SCALE, part[3], 1e-6);
+        // Rows above the image after a white crop of the same size (the scratch rows are reused):
+        // box (0, -10)-(20, 10) -> 2x2: only the bottom left output is white.
+        sample(new RgbImage(10, 10, px), 0, 0, 10, 10, 2);
+        float[] above = sample(new RgbImage(10, 10, px), 0, -10, 20, 10, 2);
+        assertEquals(-MEAN * SCALE, above[0], 1e-6);
+        assertEquals(-MEAN * SCALE, above[1], 1e-6);
+        assertEquals((255 - MEAN) * SCALE, above[2], 1e-6);
+        assertEquals(-MEAN * SCALE, above[3], 1e-6);
     }
 }
