@@ -145,6 +145,25 @@ final class BenchCommand {
     private record Timing(double median, double min, double max, int faces) {
     }
 
+    /** Minimum warm-up time before timed runs; see {@link #warmUp}. */
+    static final long WARM_UP_MS = 4000;
+
+    /**
+     * Runs the work until {@value #WARM_UP_MS} ms have passed (at least once): the JIT compiles the
+     * per-crop and per-window loops, oneDNN creates its kernels for each new shape and the allocator
+     * keeps its pages. On the 1920x1280 photo the first 20 detections took 150 to 400 ms, the next
+     * ones 135 to 160 ms; one warm-up pass left about half of that drift in the median.
+     */
+    private static void warmUp(Work w, PrintStream out) throws FaceAttrException {
+        long t0 = System.nanoTime();
+        int passes = 0;
+        do {
+            w.run();
+            passes++;
+        } while (System.nanoTime() - t0 < WARM_UP_MS * 1_000_000L);
+        out.printf(Locale.ROOT, "warm-up passes=%d ms=%.0f%n", passes, (System.nanoTime() - t0) / 1e6);
+    }
+
     private static Timing time(Work w, int repeat) throws FaceAttrException {
         double[] t = new double[repeat];
         int n = 0;
@@ -159,9 +178,12 @@ final class BenchCommand {
 
     private static void measure(RfemtcDetector detector, List<RgbImage> images, List<String> names, int repeat,
             int threads, PrintStream out, String tag) throws FaceAttrException {
-        for (RgbImage img : images) {
-            detector.detect(img); // warm-up: JIT, allocator, oneDNN kernels
-        }
+        warmUp(() -> {
+            for (RgbImage img : images) {
+                detector.detect(img);
+            }
+            return 0;
+        }, out);
         double totalMs = 0;
         double totalMpix = 0;
         int faces = 0;
@@ -197,13 +219,16 @@ final class BenchCommand {
 
     /**
      * End to end per image, decoding excluded: detection, each face's crop, the estimator on all
-     * faces of the image in one batch. Median of {@code repeat} runs after a warm-up pass.
+     * faces of the image in one batch. Median of {@code repeat} runs after a warm-up.
      */
     private static void analyze(RfemtcDetector detector, AttributeEstimator estimator, List<RgbImage> images,
             List<String> names, int repeat, int threads, PrintStream out, String tag) throws FaceAttrException {
-        for (RgbImage img : images) {
-            once(detector, estimator, img);
-        }
+        warmUp(() -> {
+            for (RgbImage img : images) {
+                once(detector, estimator, img);
+            }
+            return 0;
+        }, out);
         double totalMs = 0;
         int faces = 0;
         for (int i = 0; i < images.size(); i++) {
