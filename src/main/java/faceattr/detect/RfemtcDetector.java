@@ -34,7 +34,7 @@ public final class RfemtcDetector implements FaceDetector {
     /** Pyramid levels smaller than this many pixels share one P-Net call (see {@link Packing}). */
     private static final double PACK_AREA = 160_000;
     /** P-Net outputs per call when a canvas is cut into strips (see {@link #pnetStrip}). */
-    static final int STRIP_OUTPUTS = 73_728;
+    static final int STRIP_OUTPUTS = 32_768;
     private static final int STRIP_MIN_ROWS = 16;
 
     private final DetectorSettings settings;
@@ -316,10 +316,12 @@ public final class RfemtcDetector implements FaceDetector {
     /**
      * Runs P-Net on the input rows one strip of output rows needs and copies the result into its
      * map. P-Net's convolutions are VALID and its output stride is 2, so output row r sees input
-     * rows 2r to 2r+11 only, and a strip's values equal the whole canvas's. Strips of about
-     * {@value #STRIP_OUTPUTS} outputs keep every intermediate map of a call in the processor's
-     * cache: measured on a 1152x768 level at one thread, 170 ms as one call, 73 ms in strips of
-     * 128 output rows.
+     * rows 2r to 2r+11 only, and a strip's values equal the whole canvas's. Strips bound the
+     * memory of the intermediate maps on large levels and balance the work of the two threads
+     * (see {@link #shared}): on the 1920x1280 bench photo, strips of {@value #STRIP_OUTPUTS}
+     * outputs gave medians of 141-145 ms, strips of 73,728 outputs 149-176 ms, of 16,384 outputs
+     * 142-178 ms. At one thread strips are neither faster nor slower (1152x768: 76-80 ms as one
+     * call, 73-84 ms in strips of 64 to 256 rows).
      */
     private void pnetStrip(NDManager sub, Strip strip) {
         PnetMap map = strip.map;
