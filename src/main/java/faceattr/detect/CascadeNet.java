@@ -160,8 +160,11 @@ final class CascadeNet extends AbstractBlock {
         NDArray b = ps.getValue(conv.getParameters().get("bias"), x.getDevice(), false);
         NDArray a = ps.getValue(prelus.get(0).getParameters().get("alpha"), x.getDevice(), false);
         int out = (int) w.getShape().get(0);
+        // Output channels padded to a multiple of 16 with zero filters: oneDNN's kernel for 48
+        // outputs was faster than for 40 (1152x768, one thread: 14.2 against 16.0 ms).
+        int padded = (4 * out + 15) / 16 * 16;
         float[] w3 = w.toFloatArray();
-        float[] w4 = new float[4 * out * 3 * 16];
+        float[] w4 = new float[padded * 3 * 16];
         for (int dy = 0; dy < 2; dy++) {
             for (int dx = 0; dx < 2; dx++) {
                 int phase = dy * 2 + dx;
@@ -178,12 +181,26 @@ final class CascadeNet extends AbstractBlock {
             }
         }
         NDManager m = x.getManager();
-        NDArray weight = m.create(w4, new Shape(4 * out, 3, 4, 4));
-        NDArray bias = b.tile(4);
-        NDArray y = Conv2d.conv2d(x, weight, bias, new Shape(2, 2)).singletonOrThrow();
-        // PReLU with slopes above 1 and below 0: y + (alpha - 1) * min(y, 0), in place.
+        float[] b4 = new float[padded];
+        float[] b1 = b.toFloatArray();
+        for (int phase = 0; phase < 4; phase++) {
+            System.arraycopy(b1, 0, b4, phase * out, out);
+        }
+        NDArray weight = m.create(w4, new Shape(padded, 3, 4, 4));
+        NDArray y = Conv2d.conv2d(x, weight, m.create(b4), new Shape(2, 2)).singletonOrThrow();
+        if (padded != 4 * out) {
+            y = y.get(":, 0:" + 4 * out);
+        }
+        // PReLU with slopes above 1 and below 0: y + (alpha - 1) * min(y, 0), in place. The
+        // slopes are built in the batch's manager (an op on the parameter would leave its result
+        // in the network's manager for as long as the network lives).
+        float[] a1 = a.toFloatArray();
+        float[] slopes = new float[4 * out];
+        for (int i = 0; i < slopes.length; i++) {
+            slopes[i] = a1[i % out] - 1;
+        }
         NDArray z = y.minimum(0f);
-        z.muli(a.tile(4).reshape(1, 4 * out, 1, 1).sub(1f));
+        z.muli(m.create(slopes, new Shape(1, 4 * out, 1, 1)));
         z.addi(y);
         NDArray m01 = z.get(":, 0:" + out).maximum(z.get(":, " + out + ":" + 2 * out));
         NDArray m23 = z.get(":, " + 2 * out + ":" + 3 * out).maximum(z.get(":, " + 3 * out + ":"));

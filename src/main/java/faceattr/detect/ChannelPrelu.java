@@ -36,6 +36,9 @@ final class ChannelPrelu extends AbstractBlock {
         java.util.Arrays.fill(bshape, 1);
         bshape[1] = channels;
         NDArray slope = a.reshape(new Shape(bshape));
+        // An op's result joins its first operand's manager, here the parameters', which lives as
+        // long as the network: move the view (and what is computed from it) to the batch's.
+        slope.attach(x.getManager());
         if (!training) {
             if (allAtMostOne(a)) {
                 // For alpha <= 1, prelu(x) = max(x, alpha * x): two passes over memory instead of four.

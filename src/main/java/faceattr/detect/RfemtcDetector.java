@@ -114,6 +114,11 @@ public final class RfemtcDetector implements FaceDetector {
         return stageMillis.clone();
     }
 
+    /** @return arrays held by the detector's own manager (weights and anything leaked); for tests */
+    int liveArrays() {
+        return manager.getManagedArrays().size();
+    }
+
     /** @return the settings */
     public DetectorSettings settings() {
         return settings;

@@ -222,6 +222,23 @@ class RfemtcDetectorTest {
         }
     }
 
+    @Test
+    void repeatedDetectionLeavesNothingInTheDetectorsManager() throws FaceAttrException {
+        // An op on a parameter leaves its result in the network's manager; a few such arrays per
+        // call grew without bound over a folder of images (27 per call on this image).
+        RgbImage astronaut = TestInputs.astronaut();
+        for (boolean rfe : new boolean[] {false, true}) {
+            try (RfemtcDetector d = RfemtcDetector.create(DetectorSettings.builder().optRfe(rfe).build())) {
+                d.detect(astronaut);
+                int before = d.liveArrays();
+                for (int i = 0; i < 3; i++) {
+                    assertEquals(1, d.detect(astronaut).size());
+                }
+                assertEquals(before, d.liveArrays(), "rfe " + rfe);
+            }
+        }
+    }
+
     private static String candidates(RfemtcDetector d) {
         String r = d.lastStageReport();
         return r.substring(r.indexOf("candidates="));
