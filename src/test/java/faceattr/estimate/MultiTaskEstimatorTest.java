@@ -158,6 +158,22 @@ class MultiTaskEstimatorTest {
     }
 
     @Test
+    void repeatedEstimationLeavesNothingInTheModelsManager() throws Exception {
+        ModelConfig config = ModelConfig.DEFAULT;
+        try (MultiTaskEstimator e = MultiTaskEstimator.fromNet(net(config, 8),
+                MultiTaskEstimator.defaultCard("leak-test", config))) {
+            NDManager home = e.net().getParameters().get(0).getValue().getArray().getManager();
+            List<RgbImage> crops = crops(3, config.inputSize(), 12);
+            e.estimate(crops);
+            int before = home.getManagedArrays().size();
+            for (int i = 0; i < 3; i++) {
+                assertEquals(3, e.estimate(crops).size());
+            }
+            assertEquals(before, home.getManagedArrays().size());
+        }
+    }
+
+    @Test
     void saveThenOpenGivesIdenticalOutputs() throws Exception {
         ModelConfig config = ModelConfig.builder().optBranchPoint(5).optAttentionLayers(1).build();
         Path dir = tmp.resolve("model");
