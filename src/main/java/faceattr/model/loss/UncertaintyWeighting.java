@@ -73,8 +73,14 @@ public final class UncertaintyWeighting extends AbstractBlock {
         NDArray losses = inputs.get(0);
         NDArray factors = inputs.get(1);
         NDArray s = ps.getValue(logVariance, losses.getDevice(), training);
-        NDArray perTask = s.neg().exp().mul(losses).add(s);
-        return new NDList(perTask.mul(factors).sum(), s.neg().exp().mul(factors));
+        // An op's result joins its first operand's manager, here the parameter's, which lives as
+        // long as the network: move exp(-s) to the batch's manager so that every result is freed
+        // with the batch (otherwise each training step left 8 arrays behind).
+        NDArray precision = s.neg();
+        precision.attach(losses.getManager());
+        precision = precision.exp();
+        NDArray perTask = losses.mul(precision).add(s);
+        return new NDList(perTask.mul(factors).sum(), precision.mul(factors));
     }
 
     @Override

@@ -389,6 +389,27 @@ class MultiTaskLossTest {
         }
     }
 
+    @Test
+    void uncertaintyWeightingLeavesNothingInTheParametersManager() throws FaceAttrException {
+        float[][] z = randomLogits(4, 9);
+        Labels labels = Labels.builder(4).age(0, 20).label(Target.GENDER, 1, 1).label(Target.EMOTION, 2, 3).build();
+        try (NDManager home = Engines.newManager()) {
+            UncertaintyWeighting block = new UncertaintyWeighting();
+            block.initialize(home, DataType.FLOAT32, new Shape(5), new Shape(5));
+            MultiTaskLoss loss = MultiTaskLoss.builder().optUncertaintyWeighting(block).build();
+            int before = -1;
+            for (int i = 0; i < 4; i++) {
+                try (NDManager batch = home.newSubManager()) {
+                    assertTrue(Double.isFinite(run(batch, loss, z, labels).values.get("total")));
+                }
+                if (i == 0) {
+                    before = home.getManagedArrays().size(); // the parameter and its gradient
+                }
+            }
+            assertEquals(before, home.getManagedArrays().size());
+        }
+    }
+
     /**
      * DJL's {@code mul(Number)} / {@code div(Number)} free their temporary scalar at once although
      * autograd keeps it for the backward pass; a garbage collection in between then corrupts every
