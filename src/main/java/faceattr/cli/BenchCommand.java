@@ -145,14 +145,13 @@ final class BenchCommand {
     private record Timing(double median, double min, double max, int faces) {
     }
 
-    /** Minimum warm-up time before timed runs; see {@link #warmUp}. */
-    static final long WARM_UP_MS = 4000;
 
     /**
-     * Runs the work until {@value #WARM_UP_MS} ms have passed (at least once): the JIT compiles the
-     * per-crop and per-window loops, oneDNN creates its kernels for each new shape and the allocator
-     * keeps its pages. On the 1920x1280 photo the first 20 detections took 150 to 400 ms, the next
-     * ones 135 to 160 ms; one warm-up pass left about half of that drift in the median.
+     * Runs the work until {@link Benchmarks#WARM_UP_MS} ms have passed (at least once): the JIT
+     * compiles the per-crop and per-window loops, oneDNN creates its kernels for each new shape and
+     * the allocator keeps its pages. On the 1920x1280 photo the first 20 detections took 150 to
+     * 400 ms, the next ones 135 to 160 ms; one warm-up pass left about half of that drift in the
+     * median.
      */
     private static void warmUp(Work w, PrintStream out) throws FaceAttrException {
         long t0 = System.nanoTime();
@@ -160,7 +159,7 @@ final class BenchCommand {
         do {
             w.run();
             passes++;
-        } while (System.nanoTime() - t0 < WARM_UP_MS * 1_000_000L);
+        } while (System.nanoTime() - t0 < Benchmarks.WARM_UP_MS * 1_000_000L);
         out.printf(Locale.ROOT, "warm-up passes=%d ms=%.0f%n", passes, (System.nanoTime() - t0) / 1e6);
     }
 

@@ -17,6 +17,14 @@ import java.util.Locale;
  * tensor are not included.
  */
 public final class Benchmarks {
+    /**
+     * Minimum warm-up before timed runs, for every benchmark of the project: the JIT, oneDNN's
+     * kernels for each new shape and the allocator take seconds to settle. Measured: the
+     * 1920x1280 detection ran 150-400 ms for its first ~20 calls, then 135-160 ms; the 224 x 32
+     * backbone 236-268 ms after 3 warm-up passes, 232-234 ms after 20.
+     */
+    public static final long WARM_UP_MS = 4000;
+
     private Benchmarks() {
     }
 
@@ -45,7 +53,8 @@ public final class Benchmarks {
     }
 
     /**
-     * Times {@code repeats} forward passes after 3 warm-up passes, the network prepared with
+     * Times {@code repeats} forward passes after a warm-up (at least 3 passes and
+     * {@value #WARM_UP_MS} ms), the network prepared with
      * {@link MultiTaskNet#prepareForInference()} (frozen, BatchNorm folded).
      *
      * @param config the network to build
@@ -71,6 +80,12 @@ public final class Benchmarks {
      */
     public static Result attributes(ModelConfig config, int batch, int repeats, boolean foldBatchNorm)
             throws FaceAttrException {
+        return attributes(config, batch, repeats, foldBatchNorm, WARM_UP_MS);
+    }
+
+    /** As above with a given minimum warm-up time; tests pass 0 (3 warm-up passes only). */
+    static Result attributes(ModelConfig config, int batch, int repeats, boolean foldBatchNorm, long warmUpMs)
+            throws FaceAttrException {
         if (batch < 1 || repeats < 1) {
             throw new IllegalArgumentException("batch and repeats must be >= 1, got " + batch + ", " + repeats);
         }
@@ -85,7 +100,8 @@ public final class Benchmarks {
             }
             ParameterStore ps = new ParameterStore(manager, false);
             NDArray input = manager.randomNormal(net.inputShape(batch));
-            for (int i = 0; i < 3; i++) {
+            long warmStart = System.nanoTime();
+            for (int i = 0; i < 3 || System.nanoTime() - warmStart < warmUpMs * 1_000_000L; i++) {
                 once(net, ps, input);
             }
             double[] ms = new double[repeats];

@@ -11,7 +11,7 @@ class BenchmarksTest {
 
     @Test
     void runs() throws FaceAttrException {
-        Benchmarks.Result r = Benchmarks.attributes(ModelConfig.DEFAULT, 2, 2);
+        Benchmarks.Result r = Benchmarks.attributes(ModelConfig.DEFAULT, 2, 2, true, 0);
         assertEquals(2, r.batch());
         assertTrue(r.minMs() > 0 && r.minMs() <= r.medianMs() && r.medianMs() <= r.maxMs(), r.line());
         assertTrue(r.line().startsWith("attributes input=112 batch=2 "), r.line());
