@@ -75,7 +75,7 @@ public final class UncertaintyWeighting extends AbstractBlock {
         NDArray s = ps.getValue(logVariance, losses.getDevice(), training);
         // An op's result joins its first operand's manager, here the parameter's, which lives as
         // long as the network: move exp(-s) to the batch's manager so that every result is freed
-        // with the batch (otherwise each training step left 8 arrays behind).
+        // with the batch (otherwise each training step left 10 arrays behind).
         NDArray precision = s.neg();
         precision.attach(losses.getManager());
         precision = precision.exp();
