@@ -41,7 +41,6 @@ final class CropSampler {
         int ih = img.height();
         // Horizontal pass: for each source row of the box, size x 3 sums (black outside the image).
         float[] rows = scratch(h * size * 3);
-        boolean inside = x1 >= 0 && x1 + w <= iw;
         int[] start = tx.start;
         int[] index = tx.index;
         float[] weight = tx.weight;
@@ -57,25 +56,14 @@ final class CropSampler {
                 float sr = 0;
                 float sg = 0;
                 float sb = 0;
-                if (inside) {
-                    // The common case, without a bounds test per tap.
-                    for (int k = start[o]; k < start[o + 1]; k++) {
+                for (int k = start[o]; k < start[o + 1]; k++) {
+                    int x = x1 + index[k];
+                    if (x >= 0 && x < iw) {
                         int p = base + index[k] * 3;
                         float wk = weight[k];
                         sr += wk * (px[p] & 0xff);
                         sg += wk * (px[p + 1] & 0xff);
                         sb += wk * (px[p + 2] & 0xff);
-                    }
-                } else {
-                    for (int k = start[o]; k < start[o + 1]; k++) {
-                        int x = x1 + index[k];
-                        if (x >= 0 && x < iw) {
-                            int p = base + index[k] * 3;
-                            float wk = weight[k];
-                            sr += wk * (px[p] & 0xff);
-                            sg += wk * (px[p + 1] & 0xff);
-                            sb += wk * (px[p + 2] & 0xff);
-                        }
                     }
                 }
                 rows[q] = sr;

@@ -362,14 +362,6 @@ public final class RfemtcDetector implements FaceDetector {
      * {@code -Dfaceattr.pnet.parallel=false} keeps everything on this thread.
      */
     private void shared(int n, Task task, Progress progress, double from, double to, String what) {
-        int threads = ai.djl.pytorch.jni.JniUtils.getNumThreads();
-        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
-        Runnable loop = () -> {
-            for (int i = next.getAndIncrement(); i < n && !stop.get(); i = next.getAndIncrement()) {
-                task.run(i);
-            }
-        };
         if (!twoThreads() || n < 2) {
             for (int i = 0; i < n; i++) {
                 progress.checkCancelled();
@@ -377,8 +369,15 @@ public final class RfemtcDetector implements FaceDetector {
             }
             return;
         }
+        int threads = ai.djl.pytorch.jni.JniUtils.getNumThreads();
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
         ai.djl.pytorch.jni.JniUtils.setNumThreads(1);
-        java.util.concurrent.Future<?> other = worker().submit(loop);
+        java.util.concurrent.Future<?> other = worker().submit(() -> {
+            for (int i = next.getAndIncrement(); i < n && !stop.get(); i = next.getAndIncrement()) {
+                task.run(i);
+            }
+        });
         try {
             for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
                 progress.checkCancelled();
@@ -548,16 +547,10 @@ public final class RfemtcDetector implements FaceDetector {
         for (int first = 0; first < n; first += per) {
             parts.add(all.subList(first, Math.min(n, first + per)));
         }
-        List<List<Owned>> passed = new ArrayList<>();
-        List<List<Candidate>> made = new ArrayList<>();
-        for (int i = 0; i < parts.size(); i++) {
-            passed.add(null);
-            made.add(null);
-        }
+        List<List<Owned>> passed = new ArrayList<>(java.util.Collections.nCopies(parts.size(), null));
         shared(parts.size(), t -> {
             List<Owned> batch = parts.get(t);
             List<Owned> ok = new ArrayList<>();
-            List<Candidate> out = new ArrayList<>();
             try (NDManager scope = sub.newSubManager()) {
                 NDList res = run(net, crops(scope, works, batch, net.stage().size));
                 float[][] outputs = new float[res.size()][];
@@ -566,19 +559,18 @@ public final class RfemtcDetector implements FaceDetector {
                 }
                 for (int i = 0; i < batch.size(); i++) {
                     if (outputs[0][i] > threshold) {
-                        ok.add(batch.get(i));
-                        out.add(keep.of(batch.get(i).candidate, outputs[0][i], i, outputs));
+                        ok.add(new Owned(batch.get(i).image, keep.of(batch.get(i).candidate, outputs[0][i], i,
+                                outputs)));
                     }
                 }
             }
             passed.set(t, ok);
-            made.set(t, out);
         }, progress, from, to, net.stage() == CascadeNet.Stage.RNET ? "R-Net" : "O-Net");
         List<List<Candidate>> kept = new ArrayList<>();
         works.forEach(w -> kept.add(new ArrayList<>()));
-        for (int t = 0; t < parts.size(); t++) {
-            for (int i = 0; i < passed.get(t).size(); i++) {
-                kept.get(passed.get(t).get(i).image).add(made.get(t).get(i));
+        for (List<Owned> ok : passed) {
+            for (Owned o : ok) {
+                kept.get(o.image).add(o.candidate);
             }
         }
         return kept;
@@ -588,7 +580,7 @@ public final class RfemtcDetector implements FaceDetector {
         return new double[] {r[4 * i], r[4 * i + 1], r[4 * i + 2], r[4 * i + 3]};
     }
 
-    /** A candidate and the index of its image. */
+    /** A candidate and the index of its image (before or after a net has kept it). */
     private record Owned(int image, Candidate candidate) {
     }
 

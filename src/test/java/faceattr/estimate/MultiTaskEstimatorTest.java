@@ -19,7 +19,6 @@ import faceattr.model.io.ModelFolder;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.Pair;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
@@ -35,24 +34,20 @@ import org.junit.jupiter.api.io.TempDir;
 /** Batching, probabilities, save/open round trip and a tampered model folder. */
 class MultiTaskEstimatorTest {
     private static NDManager manager;
-    private static int savedThreads;
 
     @TempDir
     Path tmp;
 
     @BeforeAll
     static void start() throws FaceAttrException {
-        Engines.engine();
-        // other jobs share the cores; one intra-op thread keeps this fast and does not change results
-        savedThreads = JniUtils.getNumThreads();
-        JniUtils.setNumThreads(1);
+        faceattr.model.Models.singleThread();
         manager = Engines.newManager();
     }
 
     @AfterAll
     static void stop() {
         manager.close();
-        JniUtils.setNumThreads(savedThreads);
+        faceattr.model.Models.restoreThreads();
     }
 
     /** A random-init network whose heads give clearly non-uniform outputs. */

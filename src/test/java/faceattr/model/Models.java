@@ -5,8 +5,8 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 
-/** Helpers shared by this package's tests. */
-final class Models {
+/** Helpers shared by the model tests (and, for the thread count, other packages' tests). */
+public final class Models {
     private Models() {
     }
 
@@ -18,14 +18,14 @@ final class Models {
      * parallel region waits for the descheduled thread and a 5-second test takes minutes. The
      * results do not depend on the thread count.
      */
-    static void singleThread() throws faceattr.core.FaceAttrException {
+    public static void singleThread() throws faceattr.core.FaceAttrException {
         faceattr.engine.Engines.engine();
         savedThreads = JniUtils.getNumThreads();
         JniUtils.setNumThreads(1);
     }
 
     /** Restores the thread count saved by {@link #singleThread()}. */
-    static void restoreThreads() {
+    public static void restoreThreads() {
         if (savedThreads > 0) {
             JniUtils.setNumThreads(savedThreads);
         }
