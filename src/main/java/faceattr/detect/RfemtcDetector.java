@@ -630,7 +630,7 @@ public final class RfemtcDetector implements FaceDetector {
 
     /**
      * Crops each candidate's box (zero outside the image), resizes it to size x size, normalises
-     * ({@link CropSampler}).
+     * ({@link CropSampler}). The result is (N, 3, size, size) over channels-last memory.
      * A large box is cut from the smallest pyramid level where it still spans at least
      * {@code size} pixels, so the area resize reads a few hundred pixels instead of a whole face
      * at full resolution. This differs slightly from reference MTCNN, which cuts from the original:
@@ -656,7 +656,9 @@ public final class RfemtcDetector implements FaceDetector {
             CropSampler.sample(src, (int) Math.round(c.x1 * sx), (int) Math.round(c.y1 * sy),
                     (int) Math.round(c.x2 * sx), (int) Math.round(c.y2 * sy), size, MEAN, SCALE, data, i * plane);
         }
-        return scope.create(FloatBuffer.wrap(data), new Shape(batch.size(), 3, size, size));
+        // Channels-last memory seen as NCHW: oneDNN then runs R-Net and O-Net in its NHWC kernels,
+        // and the strided row and column maxima of their pools read whole pixels. Same values.
+        return scope.create(FloatBuffer.wrap(data), new Shape(batch.size(), size, size, 3)).transpose(0, 3, 1, 2);
     }
 
     @Override

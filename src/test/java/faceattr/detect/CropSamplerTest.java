@@ -25,7 +25,7 @@ class CropSamplerTest {
                 }
             }
         }
-        return ImageOps.toFloatCHW(ImageOps.resize(new RgbImage(w, h, out), size, size), MEAN, SCALE);
+        return ImageOps.toFloatHWC(ImageOps.resize(new RgbImage(w, h, out), size, size), MEAN, SCALE);
     }
 
     private static float[] sample(RgbImage img, int x1, int y1, int x2, int y2, int size) {
@@ -86,9 +86,10 @@ class CropSamplerTest {
         float[] expectRed = {(0 + 10 + 40 + 50) / 4f, (20 + 30 + 60 + 70) / 4f, (80 + 90 + 120 + 130) / 4f,
             (100 + 110 + 140 + 150) / 4f};
         for (int i = 0; i < 4; i++) {
-            assertEquals((expectRed[i] - MEAN) * SCALE, got[i], 1e-6);
-            assertEquals((200 - MEAN) * SCALE, got[4 + i], 1e-6);
-            assertEquals(-MEAN * SCALE, got[8 + i], 1e-6);
+            // Interleaved: pixel i's R, G, B at 3i, 3i+1, 3i+2.
+            assertEquals((expectRed[i] - MEAN) * SCALE, got[3 * i], 1e-6);
+            assertEquals((200 - MEAN) * SCALE, got[3 * i + 1], 1e-6);
+            assertEquals(-MEAN * SCALE, got[3 * i + 2], 1e-6);
         }
     }
 
@@ -102,17 +103,19 @@ class CropSamplerTest {
         }
         // Box (-10, 0)-(10, 20) over a 10x10 white image -> 2x2: only the top right output is white.
         float[] part = sample(new RgbImage(10, 10, px), -10, 0, 10, 20, 2);
-        assertEquals(-MEAN * SCALE, part[0], 1e-6);
-        assertEquals((255 - MEAN) * SCALE, part[1], 1e-6);
-        assertEquals(-MEAN * SCALE, part[2], 1e-6);
-        assertEquals(-MEAN * SCALE, part[3], 1e-6);
+        assertPixels(part, -MEAN * SCALE, (255 - MEAN) * SCALE, -MEAN * SCALE, -MEAN * SCALE);
         // Rows above the image after a white crop of the same size (the scratch rows are reused):
         // box (0, -10)-(20, 10) -> 2x2: only the bottom left output is white.
         sample(new RgbImage(10, 10, px), 0, 0, 10, 10, 2);
         float[] above = sample(new RgbImage(10, 10, px), 0, -10, 20, 10, 2);
-        assertEquals(-MEAN * SCALE, above[0], 1e-6);
-        assertEquals(-MEAN * SCALE, above[1], 1e-6);
-        assertEquals((255 - MEAN) * SCALE, above[2], 1e-6);
-        assertEquals(-MEAN * SCALE, above[3], 1e-6);
+        assertPixels(above, -MEAN * SCALE, -MEAN * SCALE, (255 - MEAN) * SCALE, -MEAN * SCALE);
+    }
+
+    /** Each pixel's 3 interleaved channels equal its expected grey value. */
+    private static void assertPixels(float[] got, float... expected) {
+        assertEquals(3 * expected.length, got.length);
+        for (int i = 0; i < got.length; i++) {
+            assertEquals(expected[i / 3], got[i], 1e-6, "value " + i);
+        }
     }
 }
