@@ -62,20 +62,6 @@ class ReferenceParityTest {
         return x;
     }
 
-    private static float[] nchw(float[] hwc) {
-        int s = TfjsOracle.SIZE;
-        int plane = s * s;
-        float[] out = new float[hwc.length];
-        for (int n = 0; n < N; n++) {
-            for (int p = 0; p < plane; p++) {
-                for (int c = 0; c < 3; c++) {
-                    out[n * 3 * plane + c * plane + p] = hwc[(n * plane + p) * 3 + c];
-                }
-            }
-        }
-        return out;
-    }
-
     /** @return the largest difference between our outputs and the oracle's */
     private static double maxDiff(ReferenceEstimator.Raw ours) {
         double max = 0;
@@ -94,7 +80,7 @@ class ReferenceParityTest {
     @Test
     void matchesFaceApiOnTfjs() throws Exception {
         try (ReferenceEstimator e = ReferenceEstimator.create()) {
-            ReferenceEstimator.Raw ours = e.run(nchw(nhwc), N);
+            ReferenceEstimator.Raw ours = e.run(nhwc, N);
             System.out.println("reference parity: largest difference from tfjs " + maxDiff(ours));
             for (int i = 0; i < N; i++) {
                 assertEquals(oracle.age()[i], ours.age()[i], TOLERANCE, "age of input " + i);
@@ -109,7 +95,7 @@ class ReferenceParityTest {
             // The astronaut crop is a real face: the oracle says so too (not a vacuous comparison).
             assertTrue(oracle.age()[3] > 15 && oracle.age()[3] < 70, "astronaut age " + oracle.age()[3]);
             // One at a time gives the same as the batch.
-            float[] one = java.util.Arrays.copyOfRange(nchw(nhwc), 3 * 3 * 112 * 112, 4 * 3 * 112 * 112);
+            float[] one = java.util.Arrays.copyOfRange(nhwc, 3 * 3 * 112 * 112, 4 * 3 * 112 * 112);
             assertEquals(ours.age()[3], e.run(one, 1).age()[0], 1e-5);
         }
     }
@@ -124,7 +110,7 @@ class ReferenceParityTest {
         TfjsWeights altered = TfjsWeights.parse(manifest, "altered", p -> new java.io.ByteArrayInputStream(bin));
         TfjsWeights expression = TfjsWeights.read(modelDir.resolve("face_expression_model-weights_manifest.json"));
         try (ReferenceEstimator e = ReferenceEstimator.create(altered, expression)) {
-            double d = maxDiff(e.run(nchw(nhwc), N));
+            double d = maxDiff(e.run(nhwc, N));
             System.out.println("reference parity with one altered weight: largest difference " + d);
             assertTrue(d > 10 * TOLERANCE, "one changed weight moved the outputs by only " + d);
         }
