@@ -87,4 +87,45 @@ class NmsTest {
         assertEquals(List.of(0), nms(List.of(A), new double[] {0.1}, 0.0, Overlap.IOU));
         assertThrows(IllegalArgumentException.class, () -> nms(List.of(A), new double[2], 0.5, Overlap.IOU));
     }
+
+    /** The plain definition: sort by score, drop every later box overlapping a kept one too much. */
+    private static List<Integer> naive(List<Box> boxes, double[] scores, double t, Overlap o) {
+        List<Integer> order = new java.util.ArrayList<>();
+        for (int i = 0; i < boxes.size(); i++) {
+            order.add(i);
+        }
+        order.sort((p, q) -> scores[p] != scores[q] ? Double.compare(scores[q], scores[p]) : Integer.compare(p, q));
+        List<Integer> keep = new java.util.ArrayList<>();
+        for (int i : order) {
+            boolean ok = true;
+            for (int k : keep) {
+                Box a = boxes.get(k);
+                double v = o == Overlap.IOU ? a.iou(boxes.get(i)) : a.overlapMin(boxes.get(i));
+                ok &= !(v > t);
+            }
+            if (ok) {
+                keep.add(i);
+            }
+        }
+        return keep;
+    }
+
+    @Test
+    void agreesWithThePlainDefinitionOnRandomCrowds() {
+        java.util.Random r = new java.util.Random(5);
+        for (int trial = 0; trial < 200; trial++) {
+            int n = 1 + r.nextInt(60);
+            List<Box> boxes = new java.util.ArrayList<>();
+            double[] scores = new double[n];
+            for (int i = 0; i < n; i++) {
+                // Integer corners make exact ties and touching edges common; some boxes are empty.
+                boxes.add(new Box(r.nextInt(40), r.nextInt(40), r.nextInt(25), r.nextInt(25)));
+                scores[i] = r.nextInt(5) / 4.0;
+            }
+            double t = r.nextInt(4) == 0 ? -0.1 : r.nextDouble();
+            for (Overlap o : Overlap.values()) {
+                assertEquals(naive(boxes, scores, t, o), nms(boxes, scores, t, o), "trial " + trial + " " + o);
+            }
+        }
+    }
 }
