@@ -4,9 +4,9 @@ import faceattr.core.RgbImage;
 
 /**
  * Cuts a box out of an image (black outside it), resamples it to size x size and writes it as
- * normalised interleaved (channels-last) floats, in one pass of plain Java. R-Net and O-Net need hundreds of these
- * per photo; through OpenCV each one costs a crop copy, two Mat conversions and a native call
- * (about 20 us), here about 2 us.
+ * normalised interleaved (channels-last) floats, in one pass of plain Java. R-Net and O-Net need
+ * hundreds of these per photo; through OpenCV each one costs a crop copy, two Mat conversions and
+ * a native call (about 20 us), here about 2 us.
  *
  * <p>The resampling follows OpenCV's {@code resize}: along an axis that shrinks, area averaging
  * (each output pixel is the mean of the input area it covers, fractional pixels weighted by

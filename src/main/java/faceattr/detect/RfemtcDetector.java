@@ -657,7 +657,8 @@ public final class RfemtcDetector implements FaceDetector {
                     (int) Math.round(c.x2 * sx), (int) Math.round(c.y2 * sy), size, MEAN, SCALE, data, i * plane);
         }
         // Channels-last memory seen as NCHW: oneDNN then runs R-Net and O-Net in its NHWC kernels,
-        // and the strided row and column maxima of their pools read whole pixels. Same values.
+        // and the strided row and column maxima of their pools read whole pixels. The same values
+        // up to float rounding (the convolutions sum in another order).
         return scope.create(FloatBuffer.wrap(data), new Shape(batch.size(), size, size, 3)).transpose(0, 3, 1, 2);
     }
 
