@@ -12,3 +12,9 @@ if [ "${FACEATTR_ALLOCATOR:-jemalloc}" = jemalloc ] && [ -z "${LD_PRELOAD:-}" ];
     fi
   done
 fi
+# PyTorch's native warnings (NNPACK on CPUs it does not support, deprecations) are library
+# noise, not results: shown only with --verbose (docs/cli.md). An explicit TORCH_CPP_LOG_LEVEL wins.
+case " $* " in
+  *" --verbose "*) ;;
+  *) export TORCH_CPP_LOG_LEVEL=${TORCH_CPP_LOG_LEVEL:-ERROR} ;;
+esac

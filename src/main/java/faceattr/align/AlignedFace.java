@@ -1,5 +1,6 @@
 package faceattr.align;
 
+import faceattr.image.SimilarityTransform;
 import faceattr.core.RgbImage;
 import java.util.Objects;
 

@@ -1,6 +1,8 @@
 package faceattr.align;
 
+import faceattr.image.SimilarityTransform;
 import faceattr.core.RgbImage;
+import faceattr.image.ImageOps;
 import faceattr.detect.Landmarks;
 import java.util.ArrayList;
 import java.util.List;

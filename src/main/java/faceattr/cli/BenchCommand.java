@@ -1,16 +1,20 @@
 package faceattr.cli;
 
-import faceattr.align.ImageOps;
+import faceattr.image.ImageOps;
+import faceattr.analysis.FaceAnalyzer;
+import faceattr.analysis.ImageResult;
 import faceattr.core.FaceAttrException;
+import faceattr.core.Progress;
+import faceattr.detect.Detections;
+import faceattr.detect.StageTimes;
+import faceattr.engine.Lanes;
 import faceattr.core.RgbImage;
 import faceattr.detect.DetectorSettings;
 import faceattr.detect.RfemtcDetector;
 import faceattr.engine.Engines;
-import faceattr.estimate.AttributeEstimator;
 import faceattr.io.ImageFiles;
 import faceattr.model.Architecture;
 import faceattr.model.Benchmarks;
-import faceattr.reference.Estimators;
 import faceattr.model.ModelConfig;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -74,7 +78,8 @@ final class BenchCommand {
                 images.add(ImageFiles.read(f));
                 names.add(f.getFileName().toString());
             }
-            try (RfemtcDetector detector = RfemtcDetector.create(settings)) {
+            try (Lanes lanes = Lanes.open(threads, "faceattr-bench");
+                    RfemtcDetector detector = RfemtcDetector.create(settings, lanes)) {
                 out.printf(Locale.ROOT, "engine %s threads=%d allocator=%s%n", Engines.info().get("engine_version"),
                         threads, Main.allocator());
                 if (a.string("images", null) == null) {
@@ -86,8 +91,9 @@ final class BenchCommand {
                     measure(detector, images, names, repeat, threads, out, "set=" + dir.getFileName());
                 }
                 if (stage.equals("analyze") || stage.equals("all")) {
-                    try (AttributeEstimator estimator = Estimators.open(a.string("model", null))) {
-                        analyze(detector, estimator, images, names, repeat, threads, out, "set=" + dir.getFileName());
+                    try (FaceAnalyzer analyzer = FaceAnalyzer.builder().optDetectorSettings(settings)
+                            .optModel(a.string("model", null)).optThreads(threads).build()) {
+                        analyze(analyzer, images, names, repeat, threads, out, "set=" + dir.getFileName());
                     }
                 }
             }
@@ -190,14 +196,15 @@ final class BenchCommand {
             RgbImage img = images.get(i);
             double[][] stages = new double[3][repeat];
             int[] run = new int[1];
+            StageTimes[] last = new StageTimes[1];
             Timing t = time(() -> {
-                int n = detector.detect(img).size();
-                double[] s = detector.lastStageMillis();
-                for (int k = 0; k < 3; k++) {
-                    stages[k][run[0]] = s[k];
-                }
+                Detections d = detector.detectTimed(List.of(img), Progress.NONE);
+                last[0] = d.times();
+                stages[0][run[0]] = d.times().pnetMs();
+                stages[1][run[0]] = d.times().rnetMs();
+                stages[2][run[0]] = d.times().onetMs();
                 run[0]++;
-                return n;
+                return d.faces().get(0).size();
             }, repeat);
             for (double[] s : stages) {
                 Arrays.sort(s);
@@ -206,7 +213,7 @@ final class BenchCommand {
             out.printf(Locale.ROOT, "image %s %dx%d faces=%d ms=%.1f ms_per_mpix=%.1f min_ms=%.1f max_ms=%.1f "
                     + "median_pnet_ms=%.1f median_rnet_ms=%.1f median_onet_ms=%.1f last: %s%n", names.get(i),
                     img.width(), img.height(), t.faces(), t.median(), t.median() / mpix, t.min(), t.max(),
-                    stages[0][repeat / 2], stages[1][repeat / 2], stages[2][repeat / 2], detector.lastStageReport());
+                    stages[0][repeat / 2], stages[1][repeat / 2], stages[2][repeat / 2], last[0].report());
             totalMs += t.median();
             totalMpix += mpix;
             faces += t.faces();
@@ -220,11 +227,11 @@ final class BenchCommand {
      * End to end per image, decoding excluded: detection, each face's crop, the estimator on all
      * faces of the image in one batch. Median of {@code repeat} runs after a warm-up.
      */
-    private static void analyze(RfemtcDetector detector, AttributeEstimator estimator, List<RgbImage> images,
-            List<String> names, int repeat, int threads, PrintStream out, String tag) throws FaceAttrException {
+    private static void analyze(FaceAnalyzer analyzer, List<RgbImage> images, List<String> names, int repeat,
+            int threads, PrintStream out, String tag) throws FaceAttrException {
         warmUp(() -> {
-            for (RgbImage img : images) {
-                once(detector, estimator, img);
+            for (int i = 0; i < images.size(); i++) {
+                once(analyzer, names.get(i), images.get(i));
             }
             return 0;
         }, out);
@@ -232,7 +239,8 @@ final class BenchCommand {
         int faces = 0;
         for (int i = 0; i < images.size(); i++) {
             RgbImage img = images.get(i);
-            Timing t = time(() -> once(detector, estimator, img), repeat);
+            String name = names.get(i);
+            Timing t = time(() -> once(analyzer, name, img), repeat);
             out.printf(Locale.ROOT, "analyze %s %dx%d faces=%d ms=%.1f min_ms=%.1f max_ms=%.1f%n", names.get(i),
                     img.width(), img.height(), t.faces(), t.median(), t.min(), t.max());
             totalMs += t.median();
@@ -240,17 +248,15 @@ final class BenchCommand {
         }
         out.printf(Locale.ROOT, "BENCH analyze images=%d faces=%d ms_per_image=%.1f faces_per_s=%.2f threads=%d "
                 + "model=%s %s%n", images.size(), faces, totalMs / images.size(), faces / (totalMs / 1000), threads,
-                estimator.name(), tag);
+                analyzer.modelName(), tag);
     }
 
-    private static int once(RfemtcDetector detector, AttributeEstimator estimator, RgbImage img)
-            throws FaceAttrException {
-        List<faceattr.detect.DetectedFace> found = detector.detect(img);
-        List<RgbImage> crops = new ArrayList<>(found.size());
-        for (faceattr.detect.DetectedFace f : found) {
-            crops.add(estimator.crop(img, f));
+    private static int once(FaceAnalyzer analyzer, String name, RgbImage img) throws FaceAttrException {
+        ImageResult r = analyzer.analyze(name, img, Progress.NONE);
+        if (r.isFailed()) {
+            throw new FaceAttrException(r.failure());
         }
-        return estimator.estimate(crops).size();
+        return r.faces().size();
     }
 
     /**

@@ -4,15 +4,17 @@ import faceattr.core.Progress;
 import java.io.PrintStream;
 
 /**
- * Progress as one updating line on stderr ({@code \r}), or plain lines when stderr is not a
- * terminal so logs stay readable. Never cancels: the CLI stops on Ctrl+C, and everything it
- * writes is written atomically.
+ * Progress as one updating line on stderr ({@code \r}), or, when stderr is not a terminal, a
+ * plain line at most every 10 seconds, so short runs print nothing and logs of long runs stay
+ * readable. Never cancels: the CLI stops on Ctrl+C, and everything it writes is written
+ * atomically. Thread-safe: the analysis reports from its lane threads.
  */
 final class CliProgress implements Progress {
     private final PrintStream err;
     private final boolean terminal;
     private String prefix = "";
     private long lastPrint = System.nanoTime();
+    private boolean shown;
 
     CliProgress(PrintStream err) {
         this.err = err;
@@ -20,21 +22,27 @@ final class CliProgress implements Progress {
     }
 
     /** Sets the text shown before the stage message, e.g. "[3/10] photo.jpg". */
-    void item(String prefix) {
+    synchronized void item(String prefix) {
         this.prefix = prefix;
-        if (!terminal) {
-            err.println(prefix);
+        report(0, "");
+    }
+
+    /** Clears the progress line (terminal) before the result line is printed. */
+    synchronized void done() {
+        if (terminal && shown) {
+            err.print("\r" + " ".repeat(100) + "\r");
+            shown = false;
         }
     }
 
     @Override
-    public void report(double fraction, String message) {
+    public synchronized void report(double fraction, String message) {
         long now = System.nanoTime();
         if (!terminal) {
             // A log file gets a line every 10 seconds, not a carriage-return animation.
             if (now - lastPrint >= 10_000_000_000L) {
                 lastPrint = now;
-                err.println(prefix == null ? message : prefix + " " + message);
+                err.println((prefix + " " + message).trim());
             }
             return;
         }
@@ -44,9 +52,7 @@ final class CliProgress implements Progress {
         lastPrint = now;
         String line = String.format("%s %3.0f%% %s", prefix, 100 * fraction, message);
         err.print("\r" + (line.length() > 100 ? line.substring(0, 100) : String.format("%-100s", line)));
-        if (fraction >= 1) {
-            err.print("\r" + " ".repeat(100) + "\r");
-        }
+        shown = true;
     }
 
     @Override

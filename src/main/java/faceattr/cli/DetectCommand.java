@@ -1,12 +1,11 @@
 package faceattr.cli;
 
+import faceattr.analysis.FaceAnalyzer;
+import faceattr.analysis.ImageResult;
 import faceattr.core.FaceAttrException;
 import faceattr.core.RgbImage;
 import faceattr.detect.DetectedFace;
 import faceattr.detect.DetectorSettings;
-import faceattr.detect.FaceDetector;
-import faceattr.detect.RfemtcDetector;
-import faceattr.estimate.AttributeEstimator;
 import faceattr.estimate.FaceAttributes;
 import faceattr.ij.FaceRois;
 import faceattr.ij.ImageFaces;
@@ -14,7 +13,6 @@ import faceattr.ij.RoiZip;
 import faceattr.io.FacesCsv;
 import faceattr.io.ImageFiles;
 import faceattr.io.OverlayRenderer;
-import faceattr.reference.Estimators;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -71,9 +69,10 @@ final class DetectCommand {
 
         List<String> failures = new ArrayList<>();
         List<Path> images = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
         for (String in : a.positional()) {
             try {
-                images.addAll(ImageFiles.listImages(Path.of(in), w -> err.println("warning: " + w)));
+                images.addAll(ImageFiles.listImages(Path.of(in), skipped::add));
             } catch (FaceAttrException e) {
                 failures.add(e.getMessage());
             }
@@ -81,56 +80,55 @@ final class DetectCommand {
         List<List<String>> rows = new ArrayList<>();
         Set<String> usedNames = new HashSet<>();
         CliProgress progress = new CliProgress(err);
-        int faces = 0;
+        int[] faces = new int[1];
+        int[] analysed = new int[1];
         String model = a.string("model", null); // null: the newest installed model, else reference
-        try (RfemtcDetector detector = RfemtcDetector.create(settings);
-                AttributeEstimator estimator = analyze ? Estimators.open(model) : null) {
-            // Images are processed in chunks: R-Net, O-Net and the estimator then run batches that
-            // mix the faces of several images (RfemtcDetector.detectAll).
-            List<Pending> chunk = new ArrayList<>();
-            List<String> header = analyze ? FacesCsv.ANALYZE_COLUMNS : FacesCsv.DETECT_COLUMNS;
-            // Ctrl+C (or a kill) keeps what is done: faces.csv is written with the images finished.
-            Thread keepDone = new Thread(() -> {
-                List<List<String>> done;
-                synchronized (rows) {
-                    done = new ArrayList<>(rows);
-                }
-                try {
-                    FacesCsv.write(outDir.resolve("faces.csv"), header, done);
-                    err.println("\ninterrupted: " + outDir.resolve("faces.csv") + " holds the " + done.size()
-                            + " faces of the images finished");
-                } catch (FaceAttrException e) {
-                    err.println("\ninterrupted, and " + e.getMessage());
-                }
-            }, "faceattr-keep-done");
-            Runtime.getRuntime().addShutdownHook(keepDone);
-            long chunkPixels = 0;
-            for (int i = 0; i < images.size(); i++) {
-                Path file = images.get(i);
-                progress.item(String.format("[%d/%d] %s", i + 1, images.size(), file));
-                try {
-                    RgbImage img = ImageFiles.read(file);
-                    chunk.add(new Pending(file, img));
-                    chunkPixels += img.width() * (long) img.height();
-                } catch (FaceAttrException e) {
-                    failures.add(e.getMessage());
-                    err.println("error: " + e.getMessage());
-                }
-                if (chunk.size() >= CHUNK_IMAGES || chunkPixels >= CHUNK_PIXELS || i == images.size() - 1) {
-                    faces += process(chunk, detector, estimator, overlay, progress, outDir, usedNames, rows, failures,
-                            err);
-                    chunk.clear();
-                    chunkPixels = 0;
-                }
+        List<String> header = analyze ? FacesCsv.ANALYZE_COLUMNS : FacesCsv.DETECT_COLUMNS;
+        // Ctrl+C (or a kill) keeps what is done: faces.csv is written with the images finished.
+        Thread keepDone = new Thread(() -> {
+            List<List<String>> done;
+            synchronized (rows) {
+                done = new ArrayList<>(rows);
             }
+            try {
+                FacesCsv.write(outDir.resolve("faces.csv"), header, done);
+                err.println("\ninterrupted: " + outDir.resolve("faces.csv") + " holds the " + done.size()
+                        + " faces of the images finished");
+            } catch (FaceAttrException e) {
+                err.println("\ninterrupted, and " + e.getMessage());
+            }
+        }, "faceattr-keep-done");
+        try (FaceAnalyzer analyzer = FaceAnalyzer.builder().optDetectorSettings(settings).optAttributes(analyze)
+                .optModel(model).build()) {
+            Runtime.getRuntime().addShutdownHook(keepDone);
+            analyzer.analyzeFiles(images, progress,
+                    (i, file) -> progress.item(String.format("[%d/%d] %s", i + 1, images.size(), file)),
+                    (result, image) -> {
+                        if (result.isFailed()) {
+                            fail(failures, err, result.failure());
+                            return;
+                        }
+                        try {
+                            write(result, overlay ? image : null, outDir,
+                                    uniqueName(Path.of(result.source()), usedNames), rows);
+                            faces[0] += result.faces().size();
+                            analysed[0]++;
+                        } catch (FaceAttrException e) {
+                            fail(failures, err, e.getMessage());
+                        }
+                    });
             Runtime.getRuntime().removeShutdownHook(keepDone);
             FacesCsv.write(outDir.resolve("faces.csv"), header, rows);
         } catch (FaceAttrException e) {
             err.println("error: " + e.getMessage());
             return 1;
         }
-        out.printf("%d images, %d faces, %d failed; results in %s%n", images.size() - countImageFailures(failures,
-                images), faces, failures.size(), outDir.resolve("faces.csv"));
+        progress.done();
+        out.printf("%d images, %d faces, %d failed%s; results in %s%n", analysed[0], faces[0], failures.size(),
+                skippedNote(skipped), outDir.resolve("faces.csv"));
+        if (Main.verbose()) {
+            skipped.forEach(w -> err.println("  " + w));
+        }
         if (!failures.isEmpty()) {
             err.println("These inputs failed:");
             failures.forEach(f -> err.println("  " + f));
@@ -139,88 +137,36 @@ final class DetectCommand {
         return 0;
     }
 
-    /** Most images per chunk. */
-    private static final int CHUNK_IMAGES = 8;
-    /** Most pixels per chunk: the chunk's images and pyramids stay in memory until it is done. */
-    private static final long CHUNK_PIXELS = 16_000_000;
-
-    /** A decoded image of the current chunk. */
-    private record Pending(Path file, RgbImage image) {
+    private static void fail(List<String> failures, PrintStream err, String msg) {
+        failures.add(msg);
     }
 
     /**
-     * Detects the chunk's faces (mixed R-Net/O-Net batches), estimates them in one call, then
-     * writes each image's rows, ROIs and overlay. A failure is reported for the images concerned
-     * and the rest are processed.
-     *
-     * @return the number of faces written
+     * @param skipped one line per file that was not read ("skipped NAME: why")
+     * @return empty, or ", N other files skipped (a, b, c, ...)" for the result line
      */
-    private static int process(List<Pending> chunk, FaceDetector detector, AttributeEstimator estimator,
-            boolean overlay, CliProgress progress, Path outDir, Set<String> usedNames, List<List<String>> rows,
-            List<String> failures, PrintStream err) {
-        List<Pending> ok = new ArrayList<>(chunk);
-        List<List<DetectedFace>> found;
-        try {
-            found = new ArrayList<>(detector.detectAll(ok.stream().map(Pending::image).toList(), progress));
-        } catch (RuntimeException | OutOfMemoryError e) {
-            // Find the image at fault: one by one.
-            ok.clear();
-            found = new ArrayList<>();
-            for (Pending p : chunk) {
-                try {
-                    found.add(detector.detect(p.image(), progress));
-                    ok.add(p);
-                } catch (RuntimeException | OutOfMemoryError e1) {
-                    fail(failures, err, p.file() + ": detection failed (" + e1 + "); the other inputs are processed");
-                }
-            }
+    static String skippedNote(List<String> skipped) {
+        if (skipped.isEmpty()) {
+            return "";
         }
-        List<FaceAttributes> all = List.of();
-        if (estimator != null) {
-            List<RgbImage> crops = new ArrayList<>();
-            for (int k = 0; k < ok.size(); k++) {
-                for (DetectedFace f : found.get(k)) {
-                    crops.add(estimator.crop(ok.get(k).image(), f));
-                }
-            }
-            try {
-                all = estimator.estimate(crops);
-            } catch (FaceAttrException | RuntimeException e) {
-                for (Pending p : ok) {
-                    fail(failures, err, p.file() + ": estimating the attributes failed (" + e.getMessage()
-                            + "); the other inputs are processed");
-                }
-                return 0;
-            }
+        List<String> names = new ArrayList<>();
+        for (String w : skipped.subList(0, Math.min(3, skipped.size()))) {
+            String n = w.startsWith("skipped ") ? w.substring("skipped ".length()) : w;
+            int colon = n.lastIndexOf(": ");
+            names.add(colon > 0 ? n.substring(0, colon) : n);
         }
-        int at = 0;
-        int written = 0;
-        for (int k = 0; k < ok.size(); k++) {
-            Pending p = ok.get(k);
-            List<DetectedFace> faces = found.get(k);
-            List<FaceAttributes> attrs = estimator == null ? List.of() : all.subList(at, at + faces.size());
-            at += faces.size();
-            try {
-                write(p.file(), overlay ? p.image() : null, faces, attrs, outDir, uniqueName(p.file(), usedNames),
-                        rows);
-                written += faces.size();
-            } catch (FaceAttrException e) {
-                fail(failures, err, e.getMessage());
-            }
-        }
-        return written;
+        return ", " + skipped.size() + (skipped.size() == 1 ? " other file" : " other files") + " skipped ("
+                + String.join(", ", names) + (skipped.size() > 3 ? ", ..." : "") + ")";
     }
 
-    private static void fail(List<String> failures, PrintStream err, String msg) {
-        failures.add(msg);
-        err.println("error: " + msg);
-    }
-
-    private static void write(Path file, RgbImage overlayOn, List<DetectedFace> found, List<FaceAttributes> attrs,
-            Path outDir, String name, List<List<String>> rows) throws FaceAttrException {
+    private static void write(ImageResult result, RgbImage overlayOn, Path outDir, String name,
+            List<List<String>> rows) throws FaceAttrException {
+        List<DetectedFace> found = result.faces();
+        List<FaceAttributes> attrs = result.attributes();
+        Path file = Path.of(result.source());
         List<List<String>> own = new ArrayList<>();
         for (int k = 0; k < found.size(); k++) {
-            List<String> row = new ArrayList<>(FacesCsv.detectValues(file.toString(), k + 1, found.get(k)));
+            List<String> row = new ArrayList<>(FacesCsv.detectValues(result.source(), k + 1, found.get(k)));
             if (!attrs.isEmpty()) {
                 row.addAll(FacesCsv.attributeValues(attrs.get(k)));
             }
@@ -242,19 +188,6 @@ final class DetectCommand {
             ImageFiles.writePng(OverlayRenderer.render(overlayOn, found, labels),
                     outDir.resolve("overlays").resolve(name + ".png"));
         }
-    }
-
-    private static int countImageFailures(List<String> failures, List<Path> images) {
-        int n = 0;
-        for (String f : failures) {
-            for (Path p : images) {
-                if (f.startsWith(p.toString())) {
-                    n++;
-                    break;
-                }
-            }
-        }
-        return n;
     }
 
     /** @return the file name without extension, made unique within this run ("a", "a-2", ...) */

@@ -19,7 +19,8 @@ public final class Main {
             "  " + EvalCommand.USAGE,
             "  " + ExportCommand.USAGE,
             "  " + BenchCommand.USAGE,
-            "  " + InfoCommand.USAGE);
+            "  " + InfoCommand.USAGE,
+            "Any command: --verbose also shows library logs and lists skipped files.");
 
     private Main() {
     }
@@ -35,6 +36,9 @@ public final class Main {
      * @return the exit code
      */
     public static int run(List<String> args, PrintStream out, PrintStream err) {
+        verbose = args.contains("--verbose");
+        args = args.stream().filter(a -> !a.equals("--verbose")).toList();
+        quietLibraries(verbose);
         Engines.configureOffline();
         if (args.isEmpty() || args.get(0).equals("-h") || args.get(0).equals("--help")) {
             (args.isEmpty() ? err : out).println(USAGE);
@@ -62,6 +66,23 @@ public final class Main {
             err.println(USAGE);
             return 2;
         }
+    }
+
+    private static volatile boolean verbose;
+
+    /** @return whether {@code --verbose} was given: library logs and per-file notes are shown */
+    static boolean verbose() {
+        return verbose;
+    }
+
+    /**
+     * Library logs (DJL's engine and GPU probes through SLF4J) are not results: a normal run shows
+     * only errors; {@code --verbose} shows their info lines. PyTorch's native warnings are
+     * silenced by the launcher ({@code TORCH_CPP_LOG_LEVEL}), since they are printed before Java
+     * could intervene.
+     */
+    private static void quietLibraries(boolean verbose) {
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "error");
     }
 
     /** @return the version from the jar manifest, or "dev" */

@@ -32,6 +32,22 @@ public interface AttributeEstimator extends AutoCloseable {
     RgbImage crop(RgbImage image, DetectedFace face);
 
     /**
+     * Cuts the crops of all faces of one image. Implementations that convert the image (for
+     * example into an OpenCV matrix) override this to convert it once for all its faces.
+     *
+     * @param image the whole image
+     * @param faces faces detected in it
+     * @return one crop per face, in order
+     */
+    default List<RgbImage> crops(RgbImage image, List<DetectedFace> faces) {
+        List<RgbImage> out = new java.util.ArrayList<>(faces.size());
+        for (DetectedFace f : faces) {
+            out.add(crop(image, f));
+        }
+        return out;
+    }
+
+    /**
      * @param crops crops made by {@link #crop}
      * @return one result per crop, in order
      * @throws FaceAttrException when the engine fails

@@ -3,13 +3,9 @@ package faceattr.ij;
 import faceattr.core.CancelledException;
 import faceattr.core.FaceAttrException;
 import faceattr.core.Progress;
-import faceattr.core.RgbImage;
-import faceattr.detect.DetectedFace;
+import faceattr.analysis.FaceAnalyzer;
+import faceattr.analysis.ImageResult;
 import faceattr.detect.DetectorSettings;
-import faceattr.detect.FaceDetector;
-import faceattr.detect.RfemtcDetector;
-import faceattr.estimate.AttributeEstimator;
-import faceattr.estimate.FaceAttributes;
 import ij.IJ;
 import ij.ImagePlus;
 import ij.Macro;
@@ -87,8 +83,18 @@ public final class DetectFacesPlugin implements PlugIn {
      * @param faces the faces of the planes searched
      * @param cancelled whether Esc stopped the run (then {@code faces} holds the planes finished)
      * @param planesRequested the number of planes that were to be searched
+     * @param failures one message per plane that could not be analysed (its faces are absent)
      */
-    public record Result(ImageFaces faces, boolean cancelled, int planesRequested) {
+    public record Result(ImageFaces faces, boolean cancelled, int planesRequested, List<String> failures) {
+        /** Copies the failures. */
+        public Result {
+            failures = List.copyOf(failures);
+        }
+
+        /** A result without failures. */
+        public Result(ImageFaces faces, boolean cancelled, int planesRequested) {
+            this(faces, cancelled, planesRequested, List.of());
+        }
     }
 
     @Override
@@ -126,10 +132,9 @@ public final class DetectFacesPlugin implements PlugIn {
         IjProgress progress = new IjProgress(command);
         long t0 = System.nanoTime();
         Result result;
-        try (FaceDetector detector = RfemtcDetector.create(settings);
-                AttributeEstimator estimator = store == null ? null
-                        : faceattr.reference.Estimators.open(choice.model(), store)) {
-            result = detect(imp, detector, estimator, options.allPlanes(), progress);
+        try (FaceAnalyzer analyzer = FaceAnalyzer.builder().optDetectorSettings(settings)
+                .optAttributes(store != null).optModel(choice.model()).optModelStore(store).build()) {
+            result = detect(imp, analyzer, options.allPlanes(), progress);
         } catch (FaceAttrException e) {
             IJ.showProgress(1.0);
             IJ.showStatus("");
@@ -140,11 +145,14 @@ public final class DetectFacesPlugin implements PlugIn {
             present(imp, result.faces(), options.add()); // nothing finished: earlier results stay as they were
         }
         progress.done(summary(result, (System.nanoTime() - t0) / 1e9));
+        if (!result.failures().isEmpty()) {
+            error(command, String.join("\n", result.failures()));
+        }
     }
 
     /**
-     * Computes: detects the faces of the image's planes with one detector, created here and closed
-     * before returning. Publishes nothing. Usable from scripts.
+     * Computes: detects the faces of the image's planes with a detection-only analyzer created
+     * here and closed before returning. Publishes nothing. Usable from scripts.
      *
      * @param imp the image
      * @param settings the detector settings
@@ -156,43 +164,27 @@ public final class DetectFacesPlugin implements PlugIn {
      */
     public static Result detect(ImagePlus imp, DetectorSettings settings, boolean allPlanes, Progress progress)
             throws FaceAttrException {
-        try (FaceDetector detector = RfemtcDetector.create(settings)) {
-            return detect(imp, detector, allPlanes, progress);
+        try (FaceAnalyzer analyzer = FaceAnalyzer.builder().optDetectorSettings(settings).optAttributes(false)
+                .build()) {
+            return detect(imp, analyzer, allPlanes, progress);
         }
     }
 
     /**
-     * Computes with a detector the caller owns (and closes), e.g. one detector for many images.
+     * Computes with an analyzer the caller owns (and closes), e.g. one analyzer for many images:
+     * each plane is one analysis; with an estimating analyzer the faces carry attributes. A plane
+     * that fails is named in {@link Result#failures()}; the other planes keep their faces.
      *
      * @param imp the image
-     * @param detector the detector
+     * @param analyzer the analyzer
      * @param allPlanes every z/t plane, or only the one on display
      * @param progress progress and cancellation
      * @return the faces; on cancellation, those of the planes finished
      */
-    public static Result detect(ImagePlus imp, FaceDetector detector, boolean allPlanes, Progress progress) {
-        try {
-            return detect(imp, detector, null, allPlanes, progress);
-        } catch (FaceAttrException e) {
-            throw new IllegalStateException(e); // detection alone throws no FaceAttrException
-        }
-    }
-
-    /**
-     * Detects and, with an estimator, estimates the attributes of each face (one batch per plane).
-     *
-     * @param imp the image
-     * @param detector the detector (the caller closes it)
-     * @param estimator the estimator (the caller closes it), or null for detection only
-     * @param allPlanes every z/t plane, or only the one on display
-     * @param progress progress and cancellation
-     * @return the faces with their attributes; on cancellation, those of the planes finished
-     * @throws FaceAttrException when the estimator fails
-     */
-    public static Result detect(ImagePlus imp, FaceDetector detector, AttributeEstimator estimator,
-            boolean allPlanes, Progress progress) throws FaceAttrException {
+    public static Result detect(ImagePlus imp, FaceAnalyzer analyzer, boolean allPlanes, Progress progress) {
         List<int[]> positions = positions(imp, allPlanes);
         List<PlaneFaces> done = new ArrayList<>(positions.size());
+        List<String> failures = new ArrayList<>();
         boolean cancelled = false;
         try {
             for (int i = 0; i < positions.size(); i++) {
@@ -202,23 +194,20 @@ public final class DetectFacesPlugin implements PlugIn {
                     p.part(i, positions.size());
                 }
                 progress.checkCancelled();
-                RgbImage rgb = ImagePlusConverter.convert(imp, z, t);
-                List<DetectedFace> faces = detector.detect(rgb, progress);
-                List<FaceAttributes> attributes = List.of();
-                if (estimator != null) {
-                    progress.report(0.95, "estimating " + faces.size() + " faces");
-                    List<RgbImage> crops = new ArrayList<>(faces.size());
-                    for (DetectedFace f : faces) {
-                        crops.add(estimator.crop(rgb, f));
-                    }
-                    attributes = estimator.estimate(crops);
+                int plane = PlaneFaces.planeNumber(z, t, imp.getNSlices());
+                String source = positions.size() > 1 || imp.getStackSize() > 1 ? imp.getTitle() + " (slice " + plane
+                        + ")" : imp.getTitle();
+                ImageResult r = analyzer.analyze(source, ImagePlusConverter.convert(imp, z, t), progress);
+                if (r.isFailed()) {
+                    failures.add(r.failure());
+                    continue;
                 }
-                done.add(new PlaneFaces(PlaneFaces.planeNumber(z, t, imp.getNSlices()), z, t, faces, attributes));
+                done.add(new PlaneFaces(plane, z, t, r.faces(), r.attributes()));
             }
         } catch (CancelledException e) {
             cancelled = true;
         }
-        return new Result(ImageFaces.of(imp, done), cancelled, positions.size());
+        return new Result(ImageFaces.of(imp, done), cancelled, positions.size(), failures);
     }
 
     /**

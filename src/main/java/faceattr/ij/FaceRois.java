@@ -63,23 +63,35 @@ public final class FaceRois {
                 Roi roi = new Roi(b.x(), b.y(), b.width(), b.height());
                 roi.setName(name(faces, plane, i + 1));
                 position(roi, faces, plane);
-                roi.setProperty(SCORE, number(face.score()));
-                roi.setProperty(LANDMARKS, landmarks(face.landmarks()));
-                if (plane.analysed()) {
-                    // age_std (not a CSV column) lets the review order faces by age uncertainty
-                    roi.setProperty(AGE_STD, number(plane.attributes().get(i).ageStd()));
-                    List<String> values = FacesCsv.attributeValues(plane.attributes().get(i));
-                    for (int k = 0; k < values.size(); k++) {
-                        if (!values.get(k).isEmpty()) { // no race from a model without a race head
-                            roi.setProperty(FacesCsv.ATTRIBUTE_COLUMNS.get(k), values.get(k));
-                        }
-                    }
-                }
+                setFaceProperties(roi, face, plane.analysed() ? plane.attributes().get(i) : null);
                 mark(roi, faces.title());
                 rois.add(roi);
             }
         }
         return rois;
+    }
+
+    /**
+     * Sets a face's properties on its ROI: score, landmarks and, with attributes, every attribute
+     * column of faces.csv that has a value plus {@value #AGE_STD}.
+     *
+     * @param roi the ROI
+     * @param face the face
+     * @param attributes its attributes, or null
+     */
+    public static void setFaceProperties(Roi roi, DetectedFace face, faceattr.estimate.FaceAttributes attributes) {
+        roi.setProperty(SCORE, number(face.score()));
+        roi.setProperty(LANDMARKS, landmarks(face.landmarks()));
+        if (attributes != null) {
+            // age_std (not a CSV column) lets the review order faces by age uncertainty
+            roi.setProperty(AGE_STD, number(attributes.ageStd()));
+            List<String> values = FacesCsv.attributeValues(attributes);
+            for (int k = 0; k < values.size(); k++) {
+                if (!values.get(k).isEmpty()) { // no race from a model without a race head
+                    roi.setProperty(FacesCsv.ATTRIBUTE_COLUMNS.get(k), values.get(k));
+                }
+            }
+        }
     }
 
     /**

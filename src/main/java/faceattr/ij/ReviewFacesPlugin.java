@@ -5,6 +5,9 @@ import faceattr.core.FaceAttrException;
 import faceattr.core.RgbImage;
 import faceattr.curate.ReviewFace;
 import faceattr.curate.ReviewSession;
+import faceattr.analysis.FaceAnalyzer;
+import faceattr.analysis.ImageResult;
+import faceattr.core.Progress;
 import faceattr.detect.Landmarks;
 import ij.IJ;
 import ij.ImagePlus;
@@ -126,9 +129,7 @@ public final class ReviewFacesPlugin implements PlugIn {
         if (hand.isEmpty()) {
             return 0;
         }
-        try (faceattr.detect.RfemtcDetector det = faceattr.detect.RfemtcDetector.create(
-                faceattr.detect.DetectorSettings.DEFAULT);
-                faceattr.estimate.AttributeEstimator est = faceattr.reference.Estimators.open(null, store)) {
+        try (FaceAnalyzer analyzer = FaceAnalyzer.builder().optModelStore(store).build()) {
             for (Roi r : hand) {
                 // the ROI's own plane on stacks, else the one on display
                 int z = r.getZPosition() > 0 ? r.getZPosition() : r.getPosition() > 0 ? r.getPosition() : imp.getZ();
@@ -136,63 +137,16 @@ public final class ReviewFacesPlugin implements PlugIn {
                 RgbImage rgb = ImagePlusConverter.convert(imp, Math.min(z, imp.getNSlices()),
                         Math.min(t, imp.getNFrames()));
                 java.awt.Rectangle b = r.getBounds();
-                faceattr.detect.Box box = new faceattr.detect.Box(b.x, b.y, b.width, b.height);
-                faceattr.detect.DetectedFace face = findIn(det, rgb, box);
-                faceattr.estimate.FaceAttributes a = est.estimate(List.of(est.crop(rgb, face))).get(0);
-                r.setProperty(FaceRois.SCORE, Double.toString(face.score()));
-                r.setProperty(FaceRois.LANDMARKS, FaceRois.landmarks(face.landmarks()));
-                r.setProperty(FaceRois.AGE_STD, Double.toString(a.ageStd()));
-                List<String> values = faceattr.io.FacesCsv.attributeValues(a);
-                for (int k = 0; k < values.size(); k++) {
-                    if (!values.get(k).isEmpty()) {
-                        r.setProperty(faceattr.io.FacesCsv.ATTRIBUTE_COLUMNS.get(k), values.get(k));
-                    }
+                ImageResult found = analyzer.analyzeRegions(imp.getTitle(), rgb,
+                        List.of(new faceattr.detect.Box(b.x, b.y, b.width, b.height)), Progress.NONE);
+                if (found.isFailed()) {
+                    throw new FaceAttrException(found.failure());
                 }
+                FaceRois.setFaceProperties(r, found.faces().get(0), found.attributes().get(0));
                 FaceRois.mark(r, imp.getTitle());
             }
         }
         return hand.size();
-    }
-
-    /** The best face detected in a box enlarged by half, or the template's landmarks in the box. */
-    private static faceattr.detect.DetectedFace findIn(faceattr.detect.RfemtcDetector det, RgbImage rgb,
-            faceattr.detect.Box box) {
-        int mx = (int) (box.width() / 2);
-        int my = (int) (box.height() / 2);
-        int x0 = (int) Math.max(0, box.x() - mx);
-        int y0 = (int) Math.max(0, box.y() - my);
-        int x1 = (int) Math.min(rgb.width(), box.x2() + mx);
-        int y1 = (int) Math.min(rgb.height(), box.y2() + my);
-        byte[] px = new byte[(x1 - x0) * (y1 - y0) * 3];
-        for (int y = y0; y < y1; y++) {
-            System.arraycopy(rgb.pixels(), (y * rgb.width() + x0) * 3, px, ((y - y0) * (x1 - x0)) * 3, (x1 - x0) * 3);
-        }
-        faceattr.detect.DetectedFace best = null;
-        for (faceattr.detect.DetectedFace f : det.detect(new RgbImage(x1 - x0, y1 - y0, px))) {
-            double cx = f.box().x() + f.box().width() / 2 + x0;
-            double cy = f.box().y() + f.box().height() / 2 + y0;
-            boolean inside = cx >= box.x() && cx <= box.x2() && cy >= box.y() && cy <= box.y2();
-            if (inside && (best == null || f.score() > best.score())) {
-                best = f;
-            }
-        }
-        if (best != null) {
-            double[] lm = best.landmarks().toArray();
-            for (int i = 0; i < lm.length; i += 2) {
-                lm[i] += x0;
-                lm[i + 1] += y0;
-            }
-            return new faceattr.detect.DetectedFace(box, best.score(), new Landmarks(lm));
-        }
-        // No face found: where the template puts the landmarks in a square crop of the box.
-        double side = Math.max(box.width(), box.height());
-        double[] t = faceattr.align.AlignmentTemplate.forSize(112).toArray();
-        double[] lm = new double[10];
-        for (int i = 0; i < 10; i += 2) {
-            lm[i] = box.x() + (box.width() - side) / 2 + t[i] / 112 * side;
-            lm[i + 1] = box.y() + (box.height() - side) / 2 + t[i + 1] / 112 * side;
-        }
-        return new faceattr.detect.DetectedFace(box, 0, new Landmarks(lm));
     }
 
     /** @return the review file of an image: beside its file, or in ~/.faceattr/review for an unsaved one */

@@ -1,6 +1,6 @@
 package faceattr.io;
 
-import faceattr.align.ImageOps;
+import faceattr.image.ImageOps;
 import faceattr.core.RgbImage;
 import faceattr.detect.Box;
 import faceattr.detect.DetectedFace;

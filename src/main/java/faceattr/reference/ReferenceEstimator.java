@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
-import faceattr.align.ImageOps;
+import faceattr.image.ImageOps;
 import faceattr.core.FaceAttrException;
 import faceattr.core.RgbImage;
 import faceattr.detect.DetectedFace;

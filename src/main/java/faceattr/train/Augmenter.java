@@ -1,7 +1,7 @@
 package faceattr.train;
 
-import faceattr.align.ImageOps;
-import faceattr.align.SimilarityTransform;
+import faceattr.image.ImageOps;
+import faceattr.image.SimilarityTransform;
 import faceattr.core.RgbImage;
 import java.util.Random;
 

@@ -1,7 +1,7 @@
 package faceattr.train;
 
 import faceattr.align.FaceAligner;
-import faceattr.align.ImageOps;
+import faceattr.image.ImageOps;
 import faceattr.core.FaceAttrException;
 import faceattr.core.Progress;
 import faceattr.core.RgbImage;

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import faceattr.core.RgbImage;
+import faceattr.image.ImageOps;
+import faceattr.image.SimilarityTransform;
 import faceattr.detect.Landmarks;
 import java.util.List;
 import java.util.Random;

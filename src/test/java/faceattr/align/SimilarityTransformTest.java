@@ -1,5 +1,6 @@
 package faceattr.align;
 
+import faceattr.image.SimilarityTransform;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -2,7 +2,7 @@ package faceattr.detect;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import faceattr.align.ImageOps;
+import faceattr.image.ImageOps;
 import faceattr.core.RgbImage;
 import java.util.Random;
 import org.junit.jupiter.api.Test;

@@ -3,7 +3,7 @@ package faceattr.detect;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import faceattr.align.ImageOps;
+import faceattr.image.ImageOps;
 import faceattr.core.FaceAttrException;
 import faceattr.core.RgbImage;
 import faceattr.io.ImageFiles;
@@ -201,13 +201,15 @@ class RfemtcDetectorTest {
         List<DetectedFace> whole;
         String wholeCandidates;
         try (RfemtcDetector one = RfemtcDetector.create(DetectorSettings.DEFAULT, Integer.MAX_VALUE)) {
-            whole = one.detect(canvas);
-            wholeCandidates = candidates(one);
+            Detections d = one.detectTimed(List.of(canvas), faceattr.core.Progress.NONE);
+            whole = d.faces().get(0);
+            wholeCandidates = candidates(d.times());
         }
         // 4000 outputs: 16-row strips (the minimum) on the large levels, many per level.
         try (RfemtcDetector strips = RfemtcDetector.create(DetectorSettings.DEFAULT, 4000)) {
-            List<DetectedFace> cut = strips.detect(canvas);
-            assertEquals(wholeCandidates, candidates(strips));
+            Detections d = strips.detectTimed(List.of(canvas), faceattr.core.Progress.NONE);
+            List<DetectedFace> cut = d.faces().get(0);
+            assertEquals(wholeCandidates, candidates(d.times()));
             assertEquals(whole.size(), cut.size(), whole + " vs " + cut);
             assertTrue(whole.size() >= 2, whole.toString());
             for (int k = 0; k < whole.size(); k++) {
@@ -239,8 +241,8 @@ class RfemtcDetectorTest {
         }
     }
 
-    private static String candidates(RfemtcDetector d) {
-        String r = d.lastStageReport();
+    private static String candidates(StageTimes t) {
+        String r = t.report();
         return r.substring(r.indexOf("candidates="));
     }
 

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import faceattr.analysis.FaceAnalyzer;
+import faceattr.core.FaceAttrException;
 import faceattr.core.Progress;
 import faceattr.core.RgbImage;
 import faceattr.detect.Box;
@@ -98,6 +100,18 @@ class DetectFacesPluginTest {
         }
     }
 
+    /** Detect Faces' computation with an analyzer around test doubles. */
+    private static DetectFacesPlugin.Result detect(ImagePlus imp, FaceDetector d,
+            faceattr.estimate.AttributeEstimator e, boolean all, Progress progress) throws FaceAttrException {
+        FaceAnalyzer.Builder b = FaceAnalyzer.builder().optDetector(d).optAttributes(false);
+        if (e != null) {
+            b.optEstimator(e);
+        }
+        try (FaceAnalyzer a = b.build()) {
+            return DetectFacesPlugin.detect(imp, a, all, progress);
+        }
+    }
+
     private static ImagePlus numberedStack(int n) {
         ImageStack s = new ImageStack(4, 4);
         for (int i = 1; i <= n; i++) {
@@ -109,12 +123,16 @@ class DetectFacesPluginTest {
     }
 
     @Test
-    void detectSearchesEveryPlaneInOrder() {
+    void detectSearchesEveryPlaneInOrder() throws FaceAttrException {
         StubDetector d = new StubDetector();
-        DetectFacesPlugin.Result r = DetectFacesPlugin.detect(numberedStack(3), d, true, Progress.NONE);
+        DetectFacesPlugin.Result r;
+        try (FaceAnalyzer a = FaceAnalyzer.builder().optDetector(d).optAttributes(false).build()) {
+            r = DetectFacesPlugin.detect(numberedStack(3), a, true, Progress.NONE);
+            assertFalse(d.closed); // the analyzer owns it
+        }
+        assertTrue(d.closed);
         assertFalse(r.cancelled());
         assertEquals(3, d.calls);
-        assertFalse(d.closed); // the caller owns it
         assertEquals(List.of(1, 2, 3), r.faces().planes().stream().map(PlaneFaces::plane).toList());
         assertEquals(30, r.faces().planes().get(2).faces().get(0).box().x());
         assertTrue(r.faces().isStack());
@@ -152,8 +170,8 @@ class DetectFacesPluginTest {
 
     @Test
     void analyzeEstimatesEveryPlaneAndPublishesAttributes() throws Exception {
-        DetectFacesPlugin.Result r = DetectFacesPlugin.detect(numberedStack(3), new StubDetector(),
-                new StubEstimator(), true, Progress.NONE);
+        DetectFacesPlugin.Result r = detect(numberedStack(3), new StubDetector(), new StubEstimator(), true,
+                Progress.NONE);
         assertEquals(3, r.faces().planes().size());
         for (int i = 0; i < 3; i++) {
             PlaneFaces p = r.faces().planes().get(i);
@@ -175,10 +193,10 @@ class DetectFacesPluginTest {
     }
 
     @Test
-    void detectCurrentPlaneOnly() {
+    void detectCurrentPlaneOnly() throws FaceAttrException {
         ImagePlus imp = numberedStack(3);
         imp.setSlice(2);
-        DetectFacesPlugin.Result r = DetectFacesPlugin.detect(imp, new StubDetector(), false, Progress.NONE);
+        DetectFacesPlugin.Result r = detect(imp, new StubDetector(), null, false, Progress.NONE);
         assertEquals(1, r.faces().planes().size());
         assertEquals(2, r.faces().planes().get(0).plane());
         assertEquals(20, r.faces().planes().get(0).faces().get(0).box().x());
@@ -186,7 +204,7 @@ class DetectFacesPluginTest {
     }
 
     @Test
-    void cancellingKeepsThePlanesFinished() {
+    void cancellingKeepsThePlanesFinished() throws FaceAttrException {
         StubDetector d = new StubDetector();
         Progress cancelAfterTwo = new Progress() {
             @Override
@@ -198,7 +216,7 @@ class DetectFacesPluginTest {
                 return d.calls >= 2;
             }
         };
-        DetectFacesPlugin.Result r = DetectFacesPlugin.detect(numberedStack(5), d, true, cancelAfterTwo);
+        DetectFacesPlugin.Result r = detect(numberedStack(5), d, null, true, cancelAfterTwo);
         assertTrue(r.cancelled());
         assertEquals(2, r.faces().planes().size());
         assertEquals(5, r.planesRequested());

@@ -55,9 +55,9 @@ public final class ReviewWindowHarness {
         Files.copy(Path.of("sample-data/astronaut.png"), photo);
         ImagePlus imp = IJ.openImage(photo.toString());
         DetectFacesPlugin.Result r;
-        try (RfemtcDetector d = RfemtcDetector.create(DetectorSettings.DEFAULT);
-                ReferenceEstimator e = ReferenceEstimator.create()) {
-            r = DetectFacesPlugin.detect(imp, d, e, true, Progress.NONE);
+        try (faceattr.analysis.FaceAnalyzer a = faceattr.analysis.FaceAnalyzer.builder()
+                .optEstimator(ReferenceEstimator.create()).build()) {
+            r = DetectFacesPlugin.detect(imp, a, true, Progress.NONE);
         }
         RoiManager rm = new RoiManager(true);
         FaceRois.publish(rm, r.faces(), false);
@@ -161,10 +161,10 @@ public final class ReviewWindowHarness {
         int valN = Integer.parseInt(card.replaceAll("(?s).*\"faceattr/val\": (\\d+).*", "$1"));
         check(trainN + valN == exported.used(), "the card counts the exported faces: " + trainN + "+" + valN);
         DetectFacesPlugin.Result again;
-        try (RfemtcDetector det = RfemtcDetector.create(DetectorSettings.DEFAULT);
-                faceattr.estimate.AttributeEstimator est = faceattr.reference.Estimators.open(null, store)) {
-            check("curated".equals(est.name()), "the installed model is the default: " + est.name());
-            again = DetectFacesPlugin.detect(imp, det, est, true, Progress.NONE);
+        try (faceattr.analysis.FaceAnalyzer a = faceattr.analysis.FaceAnalyzer.builder().optModelStore(store)
+                .build()) {
+            check("curated".equals(a.modelName()), "the installed model is the default: " + a.modelName());
+            again = DetectFacesPlugin.detect(imp, a, true, Progress.NONE);
         }
         faceattr.estimate.FaceAttributes a = again.faces().planes().get(0).attributes().get(0);
         check("curated".equals(a.modelName()) && a.hasRace(), "analyzed with the new model: " + a.modelName());

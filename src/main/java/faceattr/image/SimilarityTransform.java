@@ -1,4 +1,4 @@
-package faceattr.align;
+package faceattr.image;
 
 /**
  * An immutable 2D similarity transform (rotation, uniform scale, translation; never a reflection):

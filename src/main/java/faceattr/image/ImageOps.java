@@ -1,4 +1,4 @@
-package faceattr.align;
+package faceattr.image;
 
 import static org.bytedeco.opencv.global.opencv_core.BORDER_CONSTANT;
 import static org.bytedeco.opencv.global.opencv_core.CV_64F;
@@ -134,7 +134,7 @@ public final class ImageOps {
      * As {@link #warpAffine(RgbImage, SimilarityTransform, int, int)} on a Mat from
      * {@link #toMat(RgbImage)}, so that several faces of one image share one conversion.
      */
-    static RgbImage warpAffine(Mat src, SimilarityTransform imageToOut, int outWidth, int outHeight) {
+    public static RgbImage warpAffine(Mat src, SimilarityTransform imageToOut, int outWidth, int outHeight) {
         Objects.requireNonNull(imageToOut, "imageToOut");
         if (outWidth < 1 || outHeight < 1) {
             throw new IllegalArgumentException("output size must be positive, got " + outWidth + "x" + outHeight);
@@ -156,7 +156,7 @@ public final class ImageOps {
      * @param t a transform in project coordinates
      * @return the equivalent row-major 2x3 matrix in OpenCV coordinates
      */
-    static double[] toOpenCvMatrix(SimilarityTransform t) {
+    public static double[] toOpenCvMatrix(SimilarityTransform t) {
         return SimilarityTransform.translation(0.5, 0.5).then(t).then(SimilarityTransform.translation(-0.5, -0.5))
                 .toMatrix();
     }

@@ -1,0 +1,215 @@
+package faceattr.engine;
+
+import faceattr.core.CancelledException;
+import faceattr.core.Progress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
+
+/**
+ * The threads one analysis runs its native inference on: {@code count} lane threads owned by
+ * the analysis, each of which sets its own PyTorch intra-op thread count before every task.
+ *
+ * <p>Why: PyTorch's {@code set_num_threads} (DJL's {@code JniUtils.setNumThreads}) sets the
+ * calling thread's OpenMP and MKL thread counts, and also a process-wide default that every
+ * thread copies once, at its first parallel op. A detector that changed the count on its
+ * caller's thread therefore changed it for whatever ran next on that thread, and the default for
+ * every thread not yet started: two analyses in one JVM (two Fiji images, two Spark tasks)
+ * influenced each other. Lane threads are initialised once (their first parallel op happens
+ * here, before the lane sets its own count) and then only ever change their own count, so the
+ * thread counts, and with them the kernels oneDNN picks and their results, depend on this
+ * object alone.
+ *
+ * <p>Work is either one task on lane 0 with all {@code count} intra-op threads
+ * ({@link #call}), or many independent tasks spread over all lanes with one intra-op thread
+ * each ({@link #forEach}): small convolutions scale poorly inside one op, and two calls side by
+ * side use two cores better. A caller that is itself a lane of this object runs inline.
+ *
+ * <p>Thread-safe. Close it to stop the threads.
+ */
+public final class Lanes implements AutoCloseable {
+    private final List<ExecutorService> lanes = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private final int[] configured;
+
+    private Lanes(int count, String name) {
+        configured = new int[count];
+        for (int i = 0; i < count; i++) {
+            int lane = i;
+            lanes.add(Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, name + "-" + lane);
+                t.setDaemon(true);
+                t.setContextClassLoader(Lanes.class.getClassLoader());
+                synchronized (threads) {
+                    threads.add(t);
+                }
+                return t;
+            }));
+        }
+    }
+
+    /**
+     * @param count the number of lanes, which is also the intra-op thread count of {@link #call}
+     * @param name the threads' name prefix (shown in thread dumps)
+     * @return started lanes; close them
+     * @throws IllegalArgumentException when count is below 1
+     */
+    public static Lanes open(int count, String name) {
+        if (count < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + count);
+        }
+        return new Lanes(count, name);
+    }
+
+    /** @return the number of lanes (threads) */
+    public int count() {
+        return configured.length;
+    }
+
+    /**
+     * Runs one task on lane 0 with {@link #count()} intra-op threads and waits for it.
+     *
+     * @param task the task
+     * @return its result
+     * @throws Exception what the task threw
+     */
+    public <T> T call(Callable<T> task) throws Exception {
+        if (isLane()) {
+            return task.call();
+        }
+        Future<T> f = lanes.get(0).submit(() -> {
+            configure(0, count());
+            return task.call();
+        });
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            f.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new CancelledException();
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof Exception ex) {
+                throw ex;
+            }
+            if (c instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(c);
+        }
+    }
+
+    /**
+     * Runs tasks 0..n-1, each exactly once, and waits for all. With one lane or one task it is a
+     * single {@link #call}-like run on lane 0 with all intra-op threads; otherwise every lane
+     * takes the next index from a shared counter and runs it with one intra-op thread. Each task
+     * must write only its own results, so the outcome does not depend on which lane ran what.
+     * Cancellation is checked before each task; progress goes from {@code from} to {@code to}.
+     *
+     * @param n the number of tasks
+     * @param task the task, by index
+     * @param progress progress and cancellation
+     * @param from progress fraction at the start
+     * @param to progress fraction when all are done
+     * @param what the progress message
+     * @throws CancelledException when cancelled (tasks already started finish first)
+     * @throws RuntimeException the first exception a task threw (the others stop taking tasks)
+     */
+    public void forEach(int n, IntConsumer task, Progress progress, double from, double to, String what) {
+        if (n <= 0) {
+            return;
+        }
+        int used = Math.min(n, count());
+        if (used == 1 || isLane()) {
+            try {
+                call(() -> {
+                    for (int i = 0; i < n; i++) {
+                        progress.checkCancelled();
+                        task.accept(i);
+                        progress.report(from + (to - from) * (i + 1) / n, what);
+                    }
+                    return null;
+                });
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            return;
+        }
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger done = new AtomicInteger();
+        AtomicBoolean stop = new AtomicBoolean();
+        List<Future<?>> running = new ArrayList<>(used);
+        for (int l = 0; l < used; l++) {
+            int lane = l;
+            running.add(lanes.get(l).submit(() -> {
+                configure(lane, 1);
+                for (int i = next.getAndIncrement(); i < n && !stop.get(); i = next.getAndIncrement()) {
+                    progress.checkCancelled();
+                    task.accept(i);
+                    progress.report(from + (to - from) * done.incrementAndGet() / n, what);
+                }
+                return null;
+            }));
+        }
+        RuntimeException first = null;
+        for (Future<?> f : running) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                stop.set(true);
+                Thread.currentThread().interrupt();
+                first = first != null ? first : new CancelledException();
+            } catch (ExecutionException e) {
+                stop.set(true);
+                Throwable c = e.getCause();
+                if (c instanceof Error err) {
+                    throw err;
+                }
+                RuntimeException re = c instanceof RuntimeException r ? r : new IllegalStateException(c);
+                // A failure beats a cancellation: it says more.
+                if (first == null || first instanceof CancelledException) {
+                    first = re;
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    /** Sets the calling lane's intra-op thread count, initialising the thread on first use. */
+    private void configure(int lane, int intraOp) {
+        if (configured[lane] == intraOp) {
+            return;
+        }
+        if (configured[lane] == 0) {
+            // get_num_threads runs PyTorch's once-per-thread initialisation, which copies the
+            // process-wide default; the set below then overrides it for this thread for good.
+            ai.djl.pytorch.jni.JniUtils.getNumThreads();
+        }
+        ai.djl.pytorch.jni.JniUtils.setNumThreads(intraOp);
+        configured[lane] = intraOp;
+    }
+
+    private boolean isLane() {
+        synchronized (threads) {
+            return threads.contains(Thread.currentThread());
+        }
+    }
+
+    @Override
+    public void close() {
+        for (ExecutorService e : lanes) {
+            e.shutdownNow();
+        }
+    }
+}
