@@ -8,10 +8,12 @@ import faceattr.data.DatasetKind;
 import faceattr.data.FaceLabels;
 import faceattr.data.LoadReport;
 import faceattr.io.AtomicFiles;
+import faceattr.io.Csv;
 import faceattr.io.FacesCsv;
 import faceattr.io.ImageFiles;
 import faceattr.labels.LabelSpaces;
 import java.io.IOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +39,10 @@ import java.util.Map;
  * as a whole only when the new export is complete.
  */
 public final class DatasetExporter {
+    private static final List<String> FAIRFACE_HEADER = List.of("file", "age", "gender", "race", "service_test");
+    private static final List<String> FACEATTR_HEADER = List.of("crop", "age", "age_group", "gender", "race",
+            "race5", "emotion", "reviewed", "source_image", "face", "x", "y", "width", "height", "landmarks", "model");
+
     /**
      * @param reviewedOnly export only faces a person reviewed
      * @param overwrite replace an existing dataset folder
@@ -132,8 +138,8 @@ public final class DatasetExporter {
         faces.forEach(f -> byImage.computeIfAbsent(f.image(), k -> new ArrayList<>()).add(f));
         List<String> lines = new ArrayList<>();
         List<List<String>> rows = new ArrayList<>();
-        List<String> trainCsv = new ArrayList<>(List.of("file,age,gender,race,service_test"));
-        List<String> valCsv = new ArrayList<>(List.of("file,age,gender,race,service_test"));
+        List<List<String>> trainCsv = new ArrayList<>();
+        List<List<String>> valCsv = new ArrayList<>();
         long stamp = Long.parseLong(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMddHHmmssSSS")));
         int n = 0;
         int done = 0;
@@ -164,10 +170,9 @@ public final class DatasetExporter {
                     case FAIRFACE -> {
                         String file = (val ? "val/" : "train/") + n + ".jpg";
                         jpg(crop, dir.resolve(file));
-                        (val ? valCsv : trainCsv).add(FacesCsv.line(List.of(file,
-                                LabelSpaces.AGE_GROUP.className(ageGroup(l)),
+                        (val ? valCsv : trainCsv).add(List.of(file, LabelSpaces.AGE_GROUP.className(ageGroup(l)),
                                 LabelSpaces.GENDER_FAIRFACE.className(l.gender()),
-                                LabelSpaces.RACE_FAIRFACE.className(l.race7()), "False")));
+                                LabelSpaces.RACE_FAIRFACE.className(l.race7()), "False"));
                     }
                     case RAFDB -> {
                         String name = val ? String.format(Locale.ROOT, "test_%04d", n)
@@ -188,20 +193,15 @@ public final class DatasetExporter {
         }
         switch (format) {
             case FAIRFACE -> {
-                Files.write(dir.resolve("fairface_label_train.csv"), trainCsv, StandardCharsets.UTF_8);
-                Files.write(dir.resolve("fairface_label_val.csv"), valCsv, StandardCharsets.UTF_8);
+                csv(dir.resolve("fairface_label_train.csv"), FAIRFACE_HEADER, trainCsv);
+                csv(dir.resolve("fairface_label_val.csv"), FAIRFACE_HEADER, valCsv);
             }
             case RAFDB -> {
                 Files.createDirectories(dir.resolve("EmoLabel"));
                 Files.write(dir.resolve("EmoLabel/list_patition_label.txt"), lines, StandardCharsets.UTF_8);
             }
             case FACEATTR -> {
-                List<String> header = List.of("crop", "age", "age_group", "gender", "race", "race5", "emotion",
-                        "reviewed", "source_image", "face", "x", "y", "width", "height", "landmarks", "model");
-                List<String> out = new ArrayList<>();
-                out.add(FacesCsv.line(header));
-                rows.forEach(r -> out.add(FacesCsv.line(r)));
-                Files.write(dir.resolve("labels.csv"), out, StandardCharsets.UTF_8);
+                csv(dir.resolve("labels.csv"), FACEATTR_HEADER, rows);
             }
             default -> {
                 // utkface: the file names are the labels
@@ -225,6 +225,12 @@ public final class DatasetExporter {
                 f.box() == null ? "" : FacesCsv.number(f.box().y()),
                 f.box() == null ? "" : FacesCsv.number(f.box().width()),
                 f.box() == null ? "" : FacesCsv.number(f.box().height()), lm.toString(), f.model());
+    }
+
+    private static void csv(Path file, List<String> header, List<List<String>> rows) throws IOException {
+        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            Csv.print(w, header, rows);
+        }
     }
 
     private static void jpg(RgbImage crop, Path file) throws IOException {

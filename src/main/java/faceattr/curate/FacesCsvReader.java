@@ -4,7 +4,7 @@ import faceattr.core.FaceAttrException;
 import faceattr.data.FaceLabels;
 import faceattr.detect.Box;
 import faceattr.detect.Landmarks;
-import faceattr.io.CsvReader;
+import faceattr.io.Csv;
 import faceattr.labels.LabelSpace;
 import faceattr.labels.LabelSpaces;
 import java.nio.file.Files;
@@ -33,7 +33,7 @@ public final class FacesCsvReader {
             throw new FaceAttrException(csv, "no faces.csv here; give the --out folder of 'faceattr analyze' or its "
                     + "faces.csv", null);
         }
-        List<CsvReader.Row> rows = CsvReader.read(csv);
+        List<Csv.Row> rows = Csv.read(csv);
         if (rows.isEmpty()) {
             throw new FaceAttrException(csv, "the file is empty", null);
         }
@@ -45,7 +45,7 @@ public final class FacesCsvReader {
             }
         }
         List<ExportFace> out = new ArrayList<>();
-        for (CsvReader.Row r : rows.subList(1, rows.size())) {
+        for (Csv.Row r : rows.subList(1, rows.size())) {
             List<String> f = r.fields();
             try {
                 if (f.size() != h.size()) {

@@ -1,7 +1,7 @@
 package faceattr.data;
 
 import faceattr.core.FaceAttrException;
-import faceattr.io.CsvReader;
+import faceattr.io.Csv;
 import faceattr.labels.LabelSpace;
 import faceattr.labels.LabelSpaces;
 import java.nio.file.Files;
@@ -32,7 +32,7 @@ final class FaceattrFormat {
             throw new FaceAttrException(root, "no " + CSV + " here; --data faceattr:PATH needs a folder written by "
                     + "'faceattr export --format faceattr' or Export Face Dataset", null);
         }
-        List<CsvReader.Row> rows = CsvReader.read(csv);
+        List<Csv.Row> rows = Csv.read(csv);
         List<String> header = rows.isEmpty() ? List.of() : rows.get(0).fields();
         for (String c : REQUIRED) {
             if (!header.contains(c)) {
@@ -43,7 +43,7 @@ final class FaceattrFormat {
         int split = header.indexOf("split");
         LoadReport.Builder report = new LoadReport.Builder("faceattr " + root);
         List<Sample> out = new ArrayList<>();
-        for (CsvReader.Row r : rows.subList(Math.min(1, rows.size()), rows.size())) {
+        for (Csv.Row r : rows.subList(Math.min(1, rows.size()), rows.size())) {
             String where = CSV + " line " + r.line();
             List<String> f = r.fields();
             if (f.size() != header.size()) {

@@ -1,7 +1,7 @@
 package faceattr.data;
 
 import faceattr.core.FaceAttrException;
-import faceattr.io.CsvReader;
+import faceattr.io.Csv;
 import faceattr.labels.LabelSpaces;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,14 +37,14 @@ final class FairFaceFormat {
                 continue;
             }
             Split split = csv.equals(train) ? Split.TRAIN : Split.VAL;
-            List<CsvReader.Row> rows = CsvReader.read(csv);
+            List<Csv.Row> rows = Csv.read(csv);
             if (rows.isEmpty() || !rows.get(0).fields().subList(0, Math.min(4, rows.get(0).fields().size()))
                     .equals(HEADER.subList(0, 4))) {
                 throw new FaceAttrException(csv, "expected the header " + String.join(",", HEADER) + ", found "
                         + (rows.isEmpty() ? "an empty file" : String.join(",", rows.get(0).fields())), null);
             }
             String name = csv.getFileName().toString();
-            for (CsvReader.Row r : rows.subList(1, rows.size())) {
+            for (Csv.Row r : rows.subList(1, rows.size())) {
                 String where = name + " line " + r.line();
                 List<String> f = r.fields();
                 if (f.size() < 4) {

@@ -5,10 +5,6 @@ import faceattr.detect.Box;
 import faceattr.detect.DetectedFace;
 import faceattr.detect.Landmarks;
 import faceattr.estimate.FaceAttributes;
-import java.io.IOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -94,25 +90,9 @@ public final class FacesCsv {
         return String.format(Locale.ROOT, "%.2f", d);
     }
 
-    /** @return one CSV line, quoting fields that need it (RFC 4180) */
-    public static String line(List<String> values) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < values.size(); i++) {
-            if (i > 0) {
-                sb.append(',');
-            }
-            String s = values.get(i);
-            if (s.indexOf(',') >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0) {
-                sb.append('"').append(s.replace("\"", "\"\"")).append('"');
-            } else {
-                sb.append(s);
-            }
-        }
-        return sb.toString();
-    }
-
     /**
-     * Writes lines atomically ({@link AtomicFiles}).
+     * Writes a {@code faces.csv} (or another table) in the project's CSV dialect ({@link Csv}),
+     * atomically ({@link AtomicFiles}).
      *
      * @param file the target
      * @param header the header values
@@ -120,20 +100,6 @@ public final class FacesCsv {
      * @throws FaceAttrException when the folder is not writable
      */
     public static void write(Path file, List<String> header, List<List<String>> rows) throws FaceAttrException {
-        try {
-            AtomicFiles.write(file, tmp -> {
-                try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                    w.write(line(header));
-                    w.write('\n');
-                    for (List<String> r : rows) {
-                        w.write(line(r));
-                        w.write('\n');
-                    }
-                }
-            });
-        } catch (IOException e) {
-            throw new FaceAttrException(file, "cannot write the CSV file (" + e.getMessage()
-                    + "); choose a writable output folder", e);
-        }
+        Csv.write(file, header, rows);
     }
 }

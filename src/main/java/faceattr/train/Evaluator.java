@@ -20,7 +20,7 @@ import faceattr.engine.Autograd;
 import faceattr.engine.Engines;
 import faceattr.estimate.AttributeTranslator;
 import faceattr.io.AtomicFiles;
-import faceattr.io.CsvReader;
+import faceattr.io.Csv;
 import faceattr.model.ModelConfig;
 import faceattr.model.ModelConfigJson;
 import faceattr.model.MultiTaskNet;
@@ -180,7 +180,7 @@ public final class Evaluator {
             }
             Path history = FaceTrainer.trainingDir(modelDir).resolve("history.csv");
             if (Files.isRegularFile(history)) {
-                Plots.curves(CsvReader.read(history), out.resolve("training_curves.png"));
+                Plots.curves(Csv.read(history), out.resolve("training_curves.png"));
                 plots.add("training_curves.png");
             }
             String md = Reports.markdown(model, r, plots);

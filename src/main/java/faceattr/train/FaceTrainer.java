@@ -627,7 +627,7 @@ public final class FaceTrainer {
             }
             rows.add(r);
         }
-        faceattr.io.FacesCsv.write(file, cols, rows);
+        faceattr.io.Csv.write(file, cols, rows);
     }
 
     private static String format(Map<String, Double> m) {

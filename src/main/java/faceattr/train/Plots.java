@@ -2,7 +2,7 @@ package faceattr.train;
 
 import faceattr.core.FaceAttrException;
 import faceattr.core.RgbImage;
-import faceattr.io.CsvReader;
+import faceattr.io.Csv;
 import faceattr.io.ImageFiles;
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -64,7 +64,7 @@ final class Plots {
         save(img, file);
     }
 
-    static void curves(List<CsvReader.Row> history, Path file) throws IOException {
+    static void curves(List<Csv.Row> history, Path file) throws IOException {
         List<String> header = history.get(0).fields();
         int w = 760;
         int h = 420;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import faceattr.core.FaceAttrException;
 import faceattr.labels.LabelSpaces;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -71,6 +72,23 @@ class DatasetLoadersTest {
         assertEquals(Map.of("image file missing", 1, "unknown age group, gender or race label", 1),
                 l.report().skipped());
         assertEquals(List.of("train/9999.jpg"), l.report().examples().get("image file missing"));
+    }
+
+    @Test
+    void fairfaceLabelsWithAByteOrderMarkAndQuotedFieldsLoad() throws Exception {
+        Path dir = tmp.resolve("fairface-bom");
+        DatasetFixtures.fairface(dir, List.<String[]>of(new String[] {"20-29", "Male", "East Asian"}), List.of(),
+                DatasetFixtures.GREY);
+        Path csv = dir.resolve("fairface_label_train.csv");
+        // As a spreadsheet saves it: a UTF-8 byte order mark, CRLF, every field quoted.
+        Files.write(csv, ("\uFEFF\"file\",\"age\",\"gender\",\"race\",\"service_test\"\r\n"
+                + "\"train/1.jpg\",\"20-29\",\"Male\",\"East Asian\",\"True\"\r\n").getBytes(StandardCharsets.UTF_8));
+        assertEquals((byte) 0xEF, Files.readAllBytes(csv)[0]);
+        Loaded l = DatasetKind.FAIRFACE.load(dir);
+        assertEquals(1, l.samples().size(), l.report().summary());
+        assertEquals("train/1.jpg", l.samples().get(0).id());
+        assertEquals(LabelSpaces.RACE_FAIRFACE.indexOf("East Asian"), l.samples().get(0).labels().race7());
+        assertEquals(0, l.report().skippedTotal(), l.report().summary());
     }
 
     @Test
