@@ -1,16 +1,16 @@
 package faceattr.cli;
 
 import faceattr.analysis.FaceAnalyzer;
+import faceattr.analysis.ImageFaces;
 import faceattr.analysis.ImageResult;
 import faceattr.core.FaceAttrException;
 import faceattr.core.RgbImage;
 import faceattr.detect.DetectedFace;
 import faceattr.detect.DetectorSettings;
 import faceattr.estimate.FaceAttributes;
-import faceattr.ij.FaceRois;
-import faceattr.ij.ImageFaces;
-import faceattr.ij.RoiZip;
-import faceattr.io.FacesCsv;
+import faceattr.analysis.FaceRoiSet;
+import faceattr.io.roi.RoiZipWriter;
+import faceattr.analysis.FacesCsv;
 import faceattr.io.ImageFiles;
 import faceattr.io.OverlayRenderer;
 import java.io.PrintStream;
@@ -164,16 +164,9 @@ final class DetectCommand {
         List<DetectedFace> found = result.faces();
         List<FaceAttributes> attrs = result.attributes();
         Path file = Path.of(result.source());
-        List<List<String>> own = new ArrayList<>();
-        for (int k = 0; k < found.size(); k++) {
-            List<String> row = new ArrayList<>(FacesCsv.detectValues(result.source(), k + 1, found.get(k)));
-            if (!attrs.isEmpty()) {
-                row.addAll(FacesCsv.attributeValues(attrs.get(k)));
-            }
-            own.add(row);
-        }
-        RoiZip.write(outDir.resolve("rois").resolve(name + ".zip"),
-                FaceRois.toRois(ImageFaces.single(file.getFileName().toString(), found, attrs)));
+        List<List<String>> own = FacesCsv.rows(result);
+        RoiZipWriter.write(outDir.resolve("rois").resolve(name + ".zip"),
+                FaceRoiSet.toRois(ImageFaces.single(file.getFileName().toString(), found, attrs)));
         synchronized (rows) { // read by the interrupt hook
             rows.addAll(own);
         }

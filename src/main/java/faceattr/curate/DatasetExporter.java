@@ -9,7 +9,7 @@ import faceattr.data.FaceLabels;
 import faceattr.data.LoadReport;
 import faceattr.io.AtomicFiles;
 import faceattr.io.Csv;
-import faceattr.io.FacesCsv;
+import faceattr.analysis.FacesCsv;
 import faceattr.io.ImageFiles;
 import faceattr.labels.LabelSpaces;
 import java.io.IOException;

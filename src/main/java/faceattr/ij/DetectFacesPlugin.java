@@ -1,5 +1,7 @@
 package faceattr.ij;
 
+import faceattr.analysis.PlaneFaces;
+import faceattr.analysis.ImageFaces;
 import faceattr.core.CancelledException;
 import faceattr.core.FaceAttrException;
 import faceattr.core.Progress;
@@ -207,7 +209,7 @@ public final class DetectFacesPlugin implements PlugIn {
         } catch (CancelledException e) {
             cancelled = true;
         }
-        return new Result(ImageFaces.of(imp, done), cancelled, positions.size(), failures);
+        return new Result(ImagePlusConverter.faces(imp, done), cancelled, positions.size(), failures);
     }
 
     /**

@@ -1,5 +1,6 @@
 package faceattr.ij;
 
+import faceattr.analysis.FaceRoiSet;
 import faceattr.core.FaceAttrException;
 import faceattr.curate.DatasetExporter;
 import faceattr.curate.ExportFace;
@@ -100,7 +101,7 @@ public final class ExportFacesPlugin implements PlugIn {
         List<ReviewFace> review = ReviewBridge.faces(rois, imp.getTitle());
         int n = 0;
         for (Roi r : rois) {
-            if (!FaceRois.isOwn(r, imp.getTitle()) || r.getProperty(FaceRois.LANDMARKS) == null) {
+            if (!FaceRois.isOwn(r, imp.getTitle()) || r.getProperty(FaceRoiSet.LANDMARKS) == null) {
                 continue;
             }
             ReviewFace f = review.stream().filter(x -> x.roi().equals(r.getName())).findFirst().orElse(null);
@@ -110,7 +111,7 @@ public final class ExportFacesPlugin implements PlugIn {
             Rectangle b = r.getBounds();
             n++;
             out.add(new ExportFace(image.toString(), n, new Box(b.x, b.y, b.width, b.height),
-                    FaceRois.parseLandmarks(r.getProperty(FaceRois.LANDMARKS)), f.labels(), f.reviewed(), f.notAFace(),
+                    FaceRoiSet.parseLandmarks(r.getProperty(FaceRoiSet.LANDMARKS)), f.labels(), f.reviewed(), f.notAFace(),
                     r.getProperty("model")));
         }
         return out;

@@ -1,5 +1,8 @@
 package faceattr.ij;
 
+import faceattr.analysis.FaceRoiSet;
+import faceattr.analysis.PlaneFaces;
+import faceattr.analysis.ImageFaces;
 import faceattr.detect.Box;
 import faceattr.detect.DetectedFace;
 import faceattr.detect.Landmarks;
@@ -39,7 +42,7 @@ public final class FaceOverlay {
         for (PlaneFaces plane : faces.planes()) {
             for (int i = 0; i < plane.faces().size(); i++) {
                 DetectedFace face = plane.faces().get(i);
-                String name = FaceRois.name(faces, plane, i + 1);
+                String name = FaceRoiSet.name(faces, plane, i + 1);
                 Box b = face.box();
                 Roi box = new Roi(b.x(), b.y(), b.width(), b.height());
                 box.setName(name);

@@ -1,10 +1,13 @@
 package faceattr.ij;
 
+import faceattr.analysis.FaceRoiSet;
+import faceattr.analysis.PlaneFaces;
+import faceattr.analysis.ImageFaces;
 import faceattr.detect.Box;
 import faceattr.detect.DetectedFace;
 import faceattr.detect.Landmarks;
 import faceattr.estimate.FaceAttributes;
-import faceattr.io.FacesCsv;
+import faceattr.analysis.FacesCsv;
 import ij.measure.ResultsTable;
 import java.util.Arrays;
 import java.util.List;
@@ -89,7 +92,7 @@ public final class FaceTable {
         }
         for (String h : headings) {
             if (!COLUMNS.contains(h) && !SLICE.equals(h) && !FacesCsv.ATTRIBUTE_COLUMNS.contains(h)
-                    && !FaceRois.REVIEWED.equals(h) && !FaceRois.NOT_A_FACE.equals(h)) {
+                    && !FaceRoiSet.REVIEWED.equals(h) && !FaceRoiSet.NOT_A_FACE.equals(h)) {
                 return false;
             }
         }

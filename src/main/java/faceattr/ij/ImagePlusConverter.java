@@ -1,8 +1,11 @@
 package faceattr.ij;
 
+import faceattr.analysis.PlaneFaces;
+import faceattr.analysis.ImageFaces;
 import faceattr.core.RgbImage;
 import ij.CompositeImage;
 import ij.ImagePlus;
+import java.util.List;
 import ij.ImageStack;
 import ij.process.ByteProcessor;
 import ij.process.ColorProcessor;
@@ -241,5 +244,21 @@ public final class ImagePlusConverter {
             out[i] = lut.getRGB(v) & 0xffffff;
         }
         return out;
+    }
+
+    /**
+     * The faces of some planes of an ImageJ image; title, plane count and position style are taken
+     * from the image.
+     *
+     * @param imp the image
+     * @param planes the planes searched
+     * @return the value
+     */
+    public static ImageFaces faces(ImagePlus imp, List<PlaneFaces> planes) {
+        int planeCount = imp.getNSlices() * imp.getNFrames();
+        // A plain stack index is read by ImageJ as z or t on hyperstacks: ambiguous when both vary, and
+        // it would pin the ROI to channel 1 of a multi-channel image.
+        boolean hyper = imp.getNChannels() > 1 || imp.getNSlices() > 1 && imp.getNFrames() > 1;
+        return new ImageFaces(imp.getTitle(), planeCount, hyper, planes);
     }
 }

@@ -1,5 +1,6 @@
 package faceattr.ij;
 
+import faceattr.analysis.FaceRoiSet;
 import faceattr.curate.ReviewFace;
 import faceattr.curate.ReviewSession;
 import faceattr.data.FaceLabels;
@@ -54,10 +55,10 @@ public final class ReviewBridge {
                     r.getProperty("age_group")), index(LabelSpaces.GENDER, r.getProperty("gender")), race7,
                     race7 == null ? null : LabelSpaces.RACE_FAIRFACE_TO_UTKFACE.apply(race7),
                     index(LabelSpaces.EMOTION, r.getProperty("emotion")));
-            Double std = number(r.getProperty(FaceRois.AGE_STD));
+            Double std = number(r.getProperty(FaceRoiSet.AGE_STD));
             out.add(new ReviewFace(title, r.getName(), l, conf, std == null ? Double.NaN : std,
-                    "true".equals(r.getProperty(FaceRois.REVIEWED)), "true".equals(r.getProperty(FaceRois.NOT_A_FACE)),
-                    r.getProperty(FaceRois.LANDMARKS)));
+                    "true".equals(r.getProperty(FaceRoiSet.REVIEWED)), "true".equals(r.getProperty(FaceRoiSet.NOT_A_FACE)),
+                    r.getProperty(FaceRoiSet.LANDMARKS)));
         }
         return out;
     }
@@ -75,8 +76,8 @@ public final class ReviewBridge {
         for (Roi r : rois) {
             if (f.roi().equals(r.getName()) && FaceRois.isOwn(r, f.image())) {
                 values.forEach((k, v) -> r.setProperty(k, v.isEmpty() ? null : v));
-                r.setProperty(FaceRois.REVIEWED, Boolean.toString(f.reviewed()));
-                r.setProperty(FaceRois.NOT_A_FACE, f.notAFace() ? "true" : null);
+                r.setProperty(FaceRoiSet.REVIEWED, Boolean.toString(f.reviewed()));
+                r.setProperty(FaceRoiSet.NOT_A_FACE, f.notAFace() ? "true" : null);
             }
         }
         if (rt != null) {
@@ -89,8 +90,8 @@ public final class ReviewBridge {
                         rt.setValue(k, row, v);
                     }
                 });
-                rt.setValue(FaceRois.REVIEWED, row, Boolean.toString(f.reviewed()));
-                rt.setValue(FaceRois.NOT_A_FACE, row, Boolean.toString(f.notAFace()));
+                rt.setValue(FaceRoiSet.REVIEWED, row, Boolean.toString(f.reviewed()));
+                rt.setValue(FaceRoiSet.NOT_A_FACE, row, Boolean.toString(f.notAFace()));
             }
         }
         Overlay overlay = imp == null ? null : imp.getOverlay();

@@ -1,5 +1,6 @@
 package faceattr.ij;
 
+import faceattr.analysis.FaceRoiSet;
 import faceattr.align.FaceAligner;
 import faceattr.core.FaceAttrException;
 import faceattr.core.RgbImage;
@@ -121,7 +122,7 @@ public final class ReviewFacesPlugin implements PlugIn {
         List<Roi> hand = new ArrayList<>();
         for (Roi r : rois) {
             // ImageJ's image IDs are negative; 0 means a ROI not tied to an image (e.g. from a file)
-            if (r.isArea() && r.getProperty(FaceRois.MARKER) == null && r.getBounds().width >= 12
+            if (r.isArea() && r.getProperty(FaceRoiSet.MARKER) == null && r.getBounds().width >= 12
                     && r.getBounds().height >= 12 && (r.getImageID() == 0 || r.getImageID() == imp.getID())) {
                 hand.add(r);
             }
@@ -163,7 +164,7 @@ public final class ReviewFacesPlugin implements PlugIn {
         Map<String, RgbImage> out = new LinkedHashMap<>();
         Map<Long, RgbImage> planes = new LinkedHashMap<>(); // each plane converted once
         for (Roi r : rois) {
-            String lm = r.getProperty(FaceRois.LANDMARKS);
+            String lm = r.getProperty(FaceRoiSet.LANDMARKS);
             if (!FaceRois.isOwn(r, title) || lm == null) {
                 continue;
             }
@@ -171,7 +172,7 @@ public final class ReviewFacesPlugin implements PlugIn {
             int z = Math.min(imp.getNSlices(), Math.max(1, r.getZPosition() > 0 ? r.getZPosition() : pos));
             int t = Math.max(1, r.getTPosition());
             try {
-                Landmarks l = FaceRois.parseLandmarks(lm);
+                Landmarks l = FaceRoiSet.parseLandmarks(lm);
                 int tt = Math.min(t, imp.getNFrames());
                 RgbImage plane = planes.computeIfAbsent((long) z * 100_000 + tt,
                         k -> ImagePlusConverter.convert(imp, z, tt));

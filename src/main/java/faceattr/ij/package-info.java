@@ -5,7 +5,7 @@
  * <ul>
  *   <li>{@link faceattr.ij.ImagePlusConverter}: one plane of an {@code ImagePlus}, as displayed, to a
  *       {@link faceattr.core.RgbImage}.</li>
- *   <li>{@link faceattr.ij.ImageFaces} / {@link faceattr.ij.PlaneFaces}: the faces found in an image,
+ *   <li>{@link faceattr.analysis.ImageFaces} / {@link faceattr.analysis.PlaneFaces}: the faces found in an image,
  *       per z/t plane, as plain values.</li>
  *   <li>Presenters, which compute nothing: {@link faceattr.ij.FaceRois} (ROI Manager),
  *       {@link faceattr.ij.FaceTable} (Results table), {@link faceattr.ij.FaceOverlay} (image overlay).</li>
@@ -13,8 +13,6 @@
  *       {@link faceattr.ij.DetectFacesPlugin}.</li>
  *   <li>{@link faceattr.ij.IjProgress}: the core's {@link faceattr.core.Progress} shown in the status
  *       bar, cancelled with Esc.</li>
- *   <li>{@link faceattr.ij.RoiZip}: ROI sets written as ROI Manager zips without a display (used by
- *       the command line tool).</li>
  * </ul>
  *
  * <p>Only this package imports ImageJ. Coordinates in the values are continuous pixel coordinates of
@@ -22,3 +20,5 @@
  * the one conversion to ImageJ's pixel-centre convention for point ROIs is in {@link faceattr.ij.FaceOverlay}.
  */
 package faceattr.ij;
+import faceattr.analysis.PlaneFaces;
+import faceattr.analysis.ImageFaces;

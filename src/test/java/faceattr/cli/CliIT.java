@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import faceattr.io.FacesCsv;
+import faceattr.analysis.FacesCsv;
 import ij.gui.Roi;
 import ij.io.RoiDecoder;
 import java.awt.image.BufferedImage;
@@ -323,15 +323,33 @@ class CliIT {
         Files.writeString(in.resolve("notes.txt"), "not an image");
         BufferedImage tiny = new BufferedImage(10, 8, BufferedImage.TYPE_INT_RGB);
         ImageIO.write(tiny, "png", in.resolve("tiny.png").toFile());
-        Path out = tmp.resolve("out");
-        Run r = faceattr("detect", "--out", out.toString(), in.toString());
-        assertEquals(1, r.code(), "some inputs failed -> exit code 1\n" + r.err());
-        assertTrue(r.err().contains("broken.png"), r.err());
-        assertTrue(r.err().contains("notes.txt"), "skipped non-image is warned about:\n" + r.err());
-        List<String> lines = Files.readAllLines(out.resolve("faces.csv"));
-        assertEquals(2, lines.size(), "the good image is still processed, tiny gives no rows:\n" + lines);
-        assertTrue(lines.get(1).contains("astronaut.png"));
-        assertTrue(Files.exists(out.resolve("rois/tiny.zip")));
+        for (String command : List.of("detect", "analyze")) {
+            Path out = tmp.resolve("out-" + command);
+            Run r = faceattr(command, "--out", out.toString(), in.toString());
+            assertEquals(1, r.code(), "some inputs failed -> exit code 1\n" + r.err());
+            assertEquals(1, r.err().split("broken\\.png", -1).length - 1, "the bad file is named once:\n" + r.err());
+            assertTrue(r.out().contains("2 images, 1 faces, 1 failed, 1 other file skipped (notes.txt)"),
+                    "the result line counts the skipped file:\n" + r.out());
+            List<String> lines = Files.readAllLines(out.resolve("faces.csv"));
+            assertEquals(2, lines.size(), "the good image is still processed, tiny gives no rows:\n" + lines);
+            assertTrue(lines.get(1).contains("astronaut.png"));
+            assertTrue(Files.exists(out.resolve("rois/tiny.zip")));
+            assertTrue(Files.exists(out.resolve("rois/astronaut.zip")));
+        }
+    }
+
+    @Test
+    void theReadmeCommandPrintsOnlyTheResultLine() throws Exception {
+        Path out = tmp.resolve("results");
+        Run r = faceattr("analyze", "--overlay", "--out", out.toString(), samples.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals("", r.err(), "no library noise, no per-file lines on a short run");
+        assertEquals(1, r.out().lines().count(), r.out());
+        assertTrue(r.out().startsWith("2 images, 1 faces, 0 failed, 1 other file skipped (README.md); results in "),
+                r.out());
+        Run verbose = faceattr("analyze", "--verbose", "--out", out.toString(), samples.toString());
+        assertEquals(0, verbose.code(), verbose.err());
+        assertTrue(verbose.err().contains("skipped README.md"), "--verbose lists skipped files:\n" + verbose.err());
     }
 
     @Test

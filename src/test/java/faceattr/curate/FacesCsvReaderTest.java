@@ -9,7 +9,7 @@ import faceattr.detect.Box;
 import faceattr.detect.DetectedFace;
 import faceattr.detect.Landmarks;
 import faceattr.estimate.FaceAttributes;
-import faceattr.io.FacesCsv;
+import faceattr.analysis.FacesCsv;
 import faceattr.labels.LabelSpaces;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

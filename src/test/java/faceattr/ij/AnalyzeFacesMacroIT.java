@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import faceattr.io.FacesCsv;
+import faceattr.analysis.FacesCsv;
 import faceattr.labels.LabelSpaces;
 import ij.gui.Roi;
 import java.nio.charset.StandardCharsets;

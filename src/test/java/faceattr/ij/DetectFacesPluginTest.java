@@ -1,5 +1,7 @@
 package faceattr.ij;
 
+import faceattr.analysis.PlaneFaces;
+import faceattr.analysis.ImageFaces;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -70,15 +72,15 @@ class DetectFacesPluginTest {
     @Test
     void imageFacesTakeTheirLayoutFromTheImage() {
         List<PlaneFaces> none = List.<PlaneFaces>of();
-        ImageFaces multiChannel = ImageFaces.of(hyperstack(2, 3, 1), none);
+        ImageFaces multiChannel = ImagePlusConverter.faces(hyperstack(2, 3, 1), none);
         assertEquals(3, multiChannel.planeCount());
         assertTrue(multiChannel.hyperstack());
-        ImageFaces zt = ImageFaces.of(hyperstack(1, 2, 2), none);
+        ImageFaces zt = ImagePlusConverter.faces(hyperstack(1, 2, 2), none);
         assertTrue(zt.hyperstack());
-        ImageFaces plain = ImageFaces.of(hyperstack(1, 4, 1), none);
+        ImageFaces plain = ImagePlusConverter.faces(hyperstack(1, 4, 1), none);
         assertEquals(4, plain.planeCount());
         assertEquals(false, plain.hyperstack());
-        assertEquals(false, ImageFaces.of(hyperstack(1, 1, 1), none).isStack());
+        assertEquals(false, ImagePlusConverter.faces(hyperstack(1, 1, 1), none).isStack());
         assertEquals(5, PlaneFaces.planeNumber(1, 3, 2));
     }
 

@@ -1,5 +1,8 @@
 package faceattr.ij;
 
+import faceattr.analysis.FaceRoiSet;
+import faceattr.analysis.PlaneFaces;
+import faceattr.analysis.ImageFaces;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -68,12 +71,12 @@ class FacePresentersTest {
         assertEquals(40, bounds.width, 1e-9);
         assertEquals(0, r.getPosition());
         assertFalse(r.hasHyperStackPosition());
-        assertEquals("0.99", r.getProperty(FaceRois.SCORE));
+        assertEquals("0.99", r.getProperty(FaceRoiSet.SCORE));
         assertEquals("1", r.getProperty("faceattr"));
         assertEquals("img.png", r.getProperty("faceattr_image"));
-        String[] lm = r.getProperty(FaceRois.LANDMARKS).split(",");
+        String[] lm = r.getProperty(FaceRoiSet.LANDMARKS).split(",");
         assertEquals(10, lm.length);
-        assertArrayEquals(A.landmarks().toArray(), FaceRois.parseLandmarks(r.getProperty("landmarks")).toArray(), 1e-4);
+        assertArrayEquals(A.landmarks().toArray(), FaceRoiSet.parseLandmarks(r.getProperty("landmarks")).toArray(), 1e-4);
         assertEquals(A.landmarks().x(0), Double.parseDouble(lm[0]), 1e-4);
         assertEquals(A.landmarks().y(0), Double.parseDouble(lm[1]), 1e-4);
     }
@@ -267,10 +270,10 @@ class FacePresentersTest {
 
     @Test
     void numbersAreFormattedPlainly() {
-        assertEquals("0.1235", FaceRois.number(0.123456));
-        assertEquals("12", FaceRois.number(12.0));
-        assertEquals("0", FaceRois.number(1e-5));
-        assertEquals("0", FaceRois.number(-1e-9));
-        assertEquals("-3.5", FaceRois.number(-3.5));
+        assertEquals("0.1235", FaceRoiSet.number(0.123456));
+        assertEquals("12", FaceRoiSet.number(12.0));
+        assertEquals("0", FaceRoiSet.number(1e-5));
+        assertEquals("0", FaceRoiSet.number(-1e-9));
+        assertEquals("-3.5", FaceRoiSet.number(-3.5));
     }
 }

@@ -1,5 +1,7 @@
 package faceattr.ij;
 
+import faceattr.analysis.PlaneFaces;
+import faceattr.analysis.ImageFaces;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

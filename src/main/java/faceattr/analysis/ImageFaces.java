@@ -1,7 +1,6 @@
-package faceattr.ij;
+package faceattr.analysis;
 
 import faceattr.detect.DetectedFace;
-import ij.ImagePlus;
 import java.util.List;
 import java.util.Objects;
 
@@ -57,22 +56,6 @@ public record ImageFaces(String title, int planeCount, boolean hyperstack, List<
     public static ImageFaces single(String title, List<DetectedFace> faces,
             List<faceattr.estimate.FaceAttributes> attributes) {
         return new ImageFaces(title, 1, false, List.of(new PlaneFaces(1, 1, 1, faces, attributes)));
-    }
-
-    /**
-     * The faces of some planes of an ImageJ image; title, plane count and position style are taken
-     * from the image.
-     *
-     * @param imp the image
-     * @param planes the planes searched
-     * @return the value
-     */
-    public static ImageFaces of(ImagePlus imp, List<PlaneFaces> planes) {
-        int planeCount = imp.getNSlices() * imp.getNFrames();
-        // A plain stack index is read by ImageJ as z or t on hyperstacks: ambiguous when both vary, and
-        // it would pin the ROI to channel 1 of a multi-channel image.
-        boolean hyper = imp.getNChannels() > 1 || imp.getNSlices() > 1 && imp.getNFrames() > 1;
-        return new ImageFaces(imp.getTitle(), planeCount, hyper, planes);
     }
 
     /** @return whether the image has more than one plane */

@@ -1,5 +1,6 @@
-package faceattr.io;
+package faceattr.analysis;
 
+import faceattr.io.Csv;
 import faceattr.core.FaceAttrException;
 import faceattr.detect.Box;
 import faceattr.detect.DetectedFace;
@@ -35,6 +36,25 @@ public final class FacesCsv {
             c.add(n + "_y");
         }
         return List.copyOf(c);
+    }
+
+    /**
+     * The rows of one analysed image, faces numbered from 1: {@link #DETECT_COLUMNS} values, then,
+     * when the image has attributes, {@link #ATTRIBUTE_COLUMNS} values.
+     *
+     * @param result a successful result
+     * @return one row per face
+     */
+    public static List<List<String>> rows(ImageResult result) {
+        List<List<String>> rows = new ArrayList<>(result.faces().size());
+        for (int k = 0; k < result.faces().size(); k++) {
+            List<String> row = new ArrayList<>(detectValues(result.source(), k + 1, result.faces().get(k)));
+            if (result.hasAttributes()) {
+                row.addAll(attributeValues(result.attributes().get(k)));
+            }
+            rows.add(row);
+        }
+        return rows;
     }
 
     /**

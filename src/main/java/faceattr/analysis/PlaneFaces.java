@@ -1,4 +1,4 @@
-package faceattr.ij;
+package faceattr.analysis;
 
 import faceattr.detect.DetectedFace;
 import faceattr.estimate.FaceAttributes;
