@@ -5,5 +5,6 @@
  * {@link faceattr.align.AlignedFace}. Comes after detection in the data flow: may import
  * {@code faceattr.core}, {@code faceattr.image} and {@code faceattr.detect} (for the landmarks),
  * never ImageJ, AWT or Swing.
+ * <p>May depend on: core, image, detect.
  */
 package faceattr.align;

@@ -12,7 +12,7 @@ import faceattr.analysis.FaceRoiSet;
 import faceattr.io.roi.RoiZipWriter;
 import faceattr.analysis.FacesCsv;
 import faceattr.io.ImageFiles;
-import faceattr.io.OverlayRenderer;
+import faceattr.analysis.OverlayRenderer;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -2,5 +2,6 @@
  * The curation loop's core (no Swing, no ImageJ GUI): faces with their labels and review state
  * ({@link ExportFace}), read from an analysis's faces.csv, and their export as a dataset in one of
  * the four formats the trainer reads ({@link DatasetExporter}). See docs/export.md.
+ * <p>May depend on: core, labels, io, detect, align, analysis, data.
  */
 package faceattr.curate;

@@ -6,7 +6,7 @@ import faceattr.analysis.ImageFaces;
 import faceattr.detect.Box;
 import faceattr.detect.DetectedFace;
 import faceattr.detect.Landmarks;
-import faceattr.io.OverlayRenderer;
+import faceattr.analysis.OverlayRenderer;
 import ij.ImagePlus;
 import ij.gui.Overlay;
 import ij.gui.PointRoi;

@@ -6,5 +6,6 @@
  * the top-left pixel (pixel (i, j) covers [i, i+1) x [j, j+1), its centre is (i+0.5, j+0.5)).
  * OpenCV puts pixel centres at integers; {@link faceattr.image.ImageOps} converts between the two,
  * nothing else does.
+ * <p>May depend on: core.
  */
 package faceattr.image;

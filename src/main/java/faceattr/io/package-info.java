@@ -6,5 +6,6 @@
  * {@link faceattr.core.FaceAttrException}s naming the file. Uses {@code javax.imageio} and
  * {@code java.awt.image} (both work headless), never ImageJ or AWT/Swing GUI classes.
  * Sub-packages read other file formats.
+ * <p>May depend on: core.
  */
 package faceattr.io;

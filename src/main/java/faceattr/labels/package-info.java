@@ -5,5 +5,6 @@
  * spellings and codes (FairFace, UTKFace, RAF-DB, face-api.js) and the maps between them, such as
  * FairFace's 7 races grouped into UTKFace's 5. {@link faceattr.labels.Task} fixes the order of the
  * network's outputs. Everything here is immutable and imports nothing beyond the JDK.
+ * <p>May depend on: nothing.
  */
 package faceattr.labels;

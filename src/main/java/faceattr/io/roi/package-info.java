@@ -6,5 +6,6 @@
  * writes a ROI set as the ROI Manager saves it (a zip of {@code .roi} entries), atomically. The
  * format follows ImageJ's {@code RoiDecoder} description; the tests compare the bytes with
  * ImageJ's own encoder. Imports only the JDK, {@code faceattr.core} and {@code faceattr.io}.
+ * <p>May depend on: core, io.
  */
 package faceattr.io.roi;

@@ -4,5 +4,6 @@
  * reads any file of the supported dtypes (converting F16, BF16 and F64 to float32) and rejects
  * every malformed one with a {@link faceattr.core.FaceAttrException} naming the file; it writes
  * F32 and I64 tensors. Used for model parameters so they can be inspected with standard tools.
+ * <p>May depend on: core.
  */
 package faceattr.io.safetensors;

@@ -5,5 +5,6 @@
  * ({@link faceattr.model.loss.UncertaintyWeighting}, a DJL block a trainer optimises); class weights
  * for imbalanced tasks come from {@link faceattr.model.loss.ClassWeights}. See {@code docs/model.md}
  * for the defaults and why.
+ * <p>May depend on: labels.
  */
 package faceattr.model.loss;

@@ -1,4 +1,4 @@
-package faceattr.io;
+package faceattr.analysis;
 
 import faceattr.image.ImageOps;
 import faceattr.core.RgbImage;
