@@ -25,8 +25,9 @@ import faceattr.engine.Engines;
 import faceattr.estimate.AttributeTranslator;
 import faceattr.estimate.MultiTaskEstimator;
 import faceattr.io.AtomicFiles;
-import faceattr.io.safetensors.SafeTensors;
 import faceattr.io.safetensors.SafeTensorsFile;
+import faceattr.io.safetensors.SafeTensorsReader;
+import faceattr.io.safetensors.SafeTensorsWriter;
 import faceattr.io.safetensors.Tensor;
 import faceattr.labels.LabelSpaces;
 import faceattr.labels.Task;
@@ -536,7 +537,7 @@ public final class FaceTrainer {
 
     private static void writeTensors(Path file, Map<String, Tensor> tensors) throws IOException {
         try {
-            SafeTensors.write(file, tensors, Map.of());
+            SafeTensorsWriter.write(file, tensors, Map.of());
         } catch (FaceAttrException e) {
             throw new IOException(e.getMessage(), e);
         }
@@ -556,7 +557,7 @@ public final class FaceTrainer {
                     : state.fingerprint) + "; now " + fingerprint + "); resume with the same options or train into "
                     + "another folder", null);
         }
-        SafeTensorsFile params = SafeTensors.read(dir.resolve("parameters.safetensors"));
+        SafeTensorsFile params = SafeTensorsReader.read(dir.resolve("parameters.safetensors"));
         for (Pair<String, Parameter> p : net.getParameters()) {
             Tensor t = params.tensor(p.getKey());
             if (t == null) {
@@ -564,7 +565,7 @@ public final class FaceTrainer {
             }
             p.getValue().getArray().set(java.nio.FloatBuffer.wrap(t.toFloatArray()));
         }
-        SafeTensorsFile opt = SafeTensors.read(dir.resolve("optimizer.safetensors"));
+        SafeTensorsFile opt = SafeTensorsReader.read(dir.resolve("optimizer.safetensors"));
         Map<String, float[]> values = new LinkedHashMap<>();
         Map<String, long[]> shapes = new LinkedHashMap<>();
         for (String name : opt.names()) {

@@ -205,7 +205,7 @@ public final class TfjsWeights {
             }
             case "float16" -> {
                 for (int i = 0; i < n; i++) {
-                    v[i] = faceattr.io.safetensors.SafeTensors.halfToFloat(data.getShort());
+                    v[i] = faceattr.io.safetensors.Dtype.halfToFloat(data.getShort());
                 }
             }
             case "int32" -> {
