@@ -1,7 +1,5 @@
 package faceattr.curate;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
 import faceattr.core.FaceAttrException;
 import faceattr.data.FaceLabels;
@@ -17,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -298,12 +295,9 @@ public final class ReviewSession {
         if (autosave == null) {
             return;
         }
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("format", 1);
         List<ReviewFace> all = new ArrayList<>(faces);
         all.addAll(carried);
-        json.put("faces", all);
-        String text = GSON.toJson(json);
+        String text = ReviewFile.write(all);
         try {
             AtomicFiles.write(autosave, tmp -> Files.writeString(tmp, text, StandardCharsets.UTF_8));
             dirty = false;
@@ -311,15 +305,6 @@ public final class ReviewSession {
             throw new FaceAttrException(autosave, "cannot save the review (" + e.getMessage() + "); your edits are "
                     + "still in the window: save the image's folder elsewhere or free disk space", e);
         }
-    }
-
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
-            .create();
-
-    /** The autosave file's content. */
-    private static final class Saved {
-        int format;
-        List<ReviewFace> faces;
     }
 
     /**
@@ -331,18 +316,8 @@ public final class ReviewSession {
      */
     public static List<ReviewFace> load(Path file) throws FaceAttrException {
         try {
-            Saved s = GSON.fromJson(Files.readString(file, StandardCharsets.UTF_8), Saved.class);
-            if (s == null || s.format != 1 || s.faces == null) {
-                throw new FaceAttrException(file, "not a review file of this version; delete it to start the review "
-                        + "again", null);
-            }
-            List<ReviewFace> out = new ArrayList<>();
-            for (ReviewFace f : s.faces) {
-                out.add(new ReviewFace(f.image(), f.roi(), f.labels(), f.confidence() == null ? Map.of()
-                        : f.confidence(), f.ageStd(), f.reviewed(), f.notAFace(), f.where()));
-            }
-            return out;
-        } catch (IOException | JsonParseException | IllegalArgumentException | NullPointerException e) {
+            return ReviewFile.read(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (IOException | JsonParseException | IllegalArgumentException e) {
             throw new FaceAttrException(file, "cannot read the saved review (" + e.getMessage() + "); delete it to "
                     + "start the review again", e);
         }

@@ -2,8 +2,8 @@ package faceattr.model;
 
 import faceattr.core.FaceAttrException;
 import faceattr.engine.Autograd;
-import faceattr.io.safetensors.SafeTensors;
 import faceattr.io.safetensors.SafeTensorsFile;
+import faceattr.io.safetensors.SafeTensorsReader;
 import faceattr.io.safetensors.Tensor;
 import ai.djl.nn.Parameter;
 import java.nio.FloatBuffer;
@@ -154,7 +154,7 @@ public final class ImageNetImport {
         if (!net.isInitialized()) {
             throw new IllegalArgumentException("initialise the network before importing weights");
         }
-        SafeTensorsFile st = SafeTensors.read(file);
+        SafeTensorsFile st = SafeTensorsReader.read(file);
         Naming naming;
         if (st.names().contains("features.0.0.weight")) {
             naming = Naming.TORCHVISION;

@@ -1,5 +1,7 @@
 package faceattr.model;
 
+import faceattr.io.Json;
+import faceattr.io.JsonFields;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,68 +67,31 @@ public final class ModelConfigJson {
                 throw new IllegalArgumentException("architecture: unknown key '" + k + "'");
             }
         }
-        if (!NETWORK.equals(string(map, "network"))) {
+        // Read through a JSON tree, so that types and ranges are checked as in every other file.
+        JsonFields a = JsonFields.of(Json.toTree(map), "architecture");
+        if (!NETWORK.equals(a.string("network"))) {
             throw new IllegalArgumentException("architecture: network must be '" + NETWORK + "', got '"
                     + map.get("network") + "'");
         }
-        if (!BACKBONE.equals(string(map, "backbone"))) {
+        if (!BACKBONE.equals(a.string("backbone"))) {
             throw new IllegalArgumentException("architecture: backbone must be '" + BACKBONE + "', got '"
                     + map.get("backbone") + "'");
         }
-        Object g = required(map, "task_groups");
-        if (!(g instanceof List<?> list) || list.isEmpty()) {
+        List<String> groups = a.strings("task_groups");
+        if (groups.isEmpty()) {
             throw new IllegalArgumentException("architecture: task_groups must be a non-empty list of strings");
-        }
-        StringBuilder spec = new StringBuilder();
-        for (Object o : list) {
-            if (!(o instanceof String s)) {
-                throw new IllegalArgumentException("architecture: task_groups must hold strings, got " + o);
-            }
-            spec.append(spec.length() == 0 ? "" : ",").append(s);
         }
         ModelConfig.Pooling pooling;
         try {
-            pooling = ModelConfig.Pooling.valueOf(string(map, "pooling").toUpperCase(Locale.ROOT));
+            pooling = ModelConfig.Pooling.valueOf(a.string("pooling").toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("architecture: pooling must be cls or mean, got '" + map.get("pooling")
                     + "'", e);
         }
-        return ModelConfig.builder().optInputSize(integer(map, "input_size")).optBranchPoint(integer(map,
-                "branch_point")).optTaskGroups(TaskGroup.parse(spec.toString())).optDModel(integer(map, "d_model"))
-                .optHeads(integer(map, "heads")).optAttentionLayers(integer(map, "attention_layers"))
-                .optMlpRatio(integer(map, "mlp_ratio")).optPooling(pooling).optDropout((float) number(map, "dropout"))
-                .optAgeBins(integer(map, "age_bins")).build();
-    }
-
-    private static Object required(Map<String, ?> map, String key) {
-        Object v = map.get(key);
-        if (v == null) {
-            throw new IllegalArgumentException("architecture: the key '" + key + "' is missing");
-        }
-        return v;
-    }
-
-    private static String string(Map<String, ?> map, String key) {
-        Object v = required(map, key);
-        if (!(v instanceof String s)) {
-            throw new IllegalArgumentException("architecture: '" + key + "' must be a string, got " + v);
-        }
-        return s;
-    }
-
-    private static double number(Map<String, ?> map, String key) {
-        Object v = required(map, key);
-        if (!(v instanceof Number n)) {
-            throw new IllegalArgumentException("architecture: '" + key + "' must be a number, got " + v);
-        }
-        return n.doubleValue();
-    }
-
-    private static int integer(Map<String, ?> map, String key) {
-        double d = number(map, key);
-        if (d != Math.rint(d) || Math.abs(d) > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("architecture: '" + key + "' must be an integer, got " + d);
-        }
-        return (int) d;
+        return ModelConfig.builder().optInputSize(a.integer("input_size")).optBranchPoint(a.integer("branch_point"))
+                .optTaskGroups(TaskGroup.parse(String.join(",", groups))).optDModel(a.integer("d_model"))
+                .optHeads(a.integer("heads")).optAttentionLayers(a.integer("attention_layers"))
+                .optMlpRatio(a.integer("mlp_ratio")).optPooling(pooling).optDropout((float) a.number("dropout"))
+                .optAgeBins(a.integer("age_bins")).build();
     }
 }

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
-import com.google.gson.GsonBuilder;
 import faceattr.core.FaceAttrException;
 import faceattr.core.Progress;
 import faceattr.core.RgbImage;
@@ -21,6 +20,7 @@ import faceattr.engine.Engines;
 import faceattr.estimate.AttributeTranslator;
 import faceattr.io.AtomicFiles;
 import faceattr.io.Csv;
+import faceattr.io.Json;
 import faceattr.model.ModelConfig;
 import faceattr.model.ModelConfigJson;
 import faceattr.model.MultiTaskNet;
@@ -167,10 +167,14 @@ public final class Evaluator {
             json.put("by_dataset", r.byDataset());
             json.put("by_group", r.byGroup());
             Map<String, Object> conf = new LinkedHashMap<>();
-            r.confusions().forEach((k, v) -> conf.put(k, Map.of("classes", Evaluation.classes(k), "counts", v)));
+            r.confusions().forEach((k, v) -> {
+                Map<String, Object> c = new LinkedHashMap<>(); // in this order in every run, unlike Map.of
+                c.put("classes", Evaluation.classes(k));
+                c.put("counts", v);
+                conf.put(k, c);
+            });
             json.put("confusion", conf);
-            String text = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeSpecialFloatingPointValues().create()
-                    .toJson(json);
+            String text = Json.write(Json.toTree(json));
             AtomicFiles.write(out.resolve("metrics.json"), tmp -> Files.writeString(tmp, text, StandardCharsets.UTF_8));
             List<String> plots = new ArrayList<>();
             for (Map.Entry<String, int[][]> e : r.confusions().entrySet()) {

@@ -10,8 +10,6 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
 import faceattr.core.FaceAttrException;
 import faceattr.core.Progress;
@@ -25,8 +23,9 @@ import faceattr.engine.Engines;
 import faceattr.estimate.AttributeTranslator;
 import faceattr.estimate.MultiTaskEstimator;
 import faceattr.io.AtomicFiles;
-import faceattr.io.safetensors.SafeTensors;
 import faceattr.io.safetensors.SafeTensorsFile;
+import faceattr.io.safetensors.SafeTensorsReader;
+import faceattr.io.safetensors.SafeTensorsWriter;
 import faceattr.io.safetensors.Tensor;
 import faceattr.labels.LabelSpaces;
 import faceattr.labels.Task;
@@ -67,8 +66,6 @@ public final class FaceTrainer {
     /** Suffix of the folder beside the model that holds the checkpoint, history and crop cache. */
     public static final String TRAINING = ".training";
     static final String CHECKPOINT = "checkpoint";
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
-            .create();
 
     private FaceTrainer() {
     }
@@ -84,17 +81,6 @@ public final class FaceTrainer {
      */
     public record Result(Path modelDir, int epochsRun, int bestEpoch, Map<String, Double> bestMetrics,
             boolean stoppedEarly) {
-    }
-
-    /** The state saved with every checkpoint. */
-    static final class State {
-        int epoch;
-        long step;
-        double bestValLoss = Double.POSITIVE_INFINITY;
-        int bestEpoch;
-        int sinceBest;
-        String fingerprint;
-        List<Map<String, Double>> history = new ArrayList<>();
     }
 
     /**
@@ -140,7 +126,7 @@ public final class FaceTrainer {
             net.prepareForTraining();
             net.setBatchNormMomentum((float) o.bnMomentum());
             AdamW adam = new AdamW(manager, 0.9, 0.999, 1e-8, o.weightDecay());
-            State state = new State();
+            TrainingState state = new TrainingState();
             state.fingerprint = fingerprint(o) + " data=" + dataKey(samples);
             if (resume) {
                 try {
@@ -514,7 +500,8 @@ public final class FaceTrainer {
         ModelFolder.write(out, card, values, shapes);
     }
 
-    private static void writeCheckpoint(Path dir, MultiTaskNet net, AdamW adam, State state) throws FaceAttrException {
+    private static void writeCheckpoint(Path dir, MultiTaskNet net, AdamW adam, TrainingState state)
+            throws FaceAttrException {
         try {
             AtomicFiles.replaceDirectory(dir, tmp -> {
                 Map<String, Tensor> params = new LinkedHashMap<>();
@@ -526,7 +513,7 @@ public final class FaceTrainer {
                 Map<String, Tensor> opt = new LinkedHashMap<>();
                 adam.state().forEach((k, a) -> opt.put(k, Tensor.f32(a.getShape().getShape(), a.toFloatArray())));
                 writeTensors(tmp.resolve("optimizer.safetensors"), opt);
-                Files.writeString(tmp.resolve("state.json"), GSON.toJson(state), StandardCharsets.UTF_8);
+                Files.writeString(tmp.resolve("state.json"), state.toJson(), StandardCharsets.UTF_8);
             });
         } catch (IOException e) {
             throw new FaceAttrException(dir, "cannot write the checkpoint (" + e.getMessage() + "); check the free space "
@@ -536,27 +523,27 @@ public final class FaceTrainer {
 
     private static void writeTensors(Path file, Map<String, Tensor> tensors) throws IOException {
         try {
-            SafeTensors.write(file, tensors, Map.of());
+            SafeTensorsWriter.write(file, tensors, Map.of());
         } catch (FaceAttrException e) {
             throw new IOException(e.getMessage(), e);
         }
     }
 
-    private static State loadCheckpoint(Path dir, MultiTaskNet net, AdamW adam, String fingerprint)
+    private static TrainingState loadCheckpoint(Path dir, MultiTaskNet net, AdamW adam, String fingerprint)
             throws FaceAttrException {
-        State state;
+        TrainingState state;
         try {
-            state = GSON.fromJson(Files.readString(dir.resolve("state.json")), State.class);
-        } catch (IOException | JsonParseException e) {
+            state = TrainingState.fromJson(Files.readString(dir.resolve("state.json")));
+        } catch (IOException | JsonParseException | IllegalArgumentException e) {
             throw new FaceAttrException(dir.resolve("state.json"), "cannot read the checkpoint state (" + e.getMessage()
                     + "); delete " + dir + " to start over", e);
         }
-        if (state == null || !fingerprint.equals(state.fingerprint)) {
-            throw new FaceAttrException(dir, "the checkpoint was made with other options (" + (state == null ? "none"
-                    : state.fingerprint) + "; now " + fingerprint + "); resume with the same options or train into "
+        if (!fingerprint.equals(state.fingerprint)) {
+            throw new FaceAttrException(dir, "the checkpoint was made with other options (" + state.fingerprint
+                    + "; now " + fingerprint + "); resume with the same options or train into "
                     + "another folder", null);
         }
-        SafeTensorsFile params = SafeTensors.read(dir.resolve("parameters.safetensors"));
+        SafeTensorsFile params = SafeTensorsReader.read(dir.resolve("parameters.safetensors"));
         for (Pair<String, Parameter> p : net.getParameters()) {
             Tensor t = params.tensor(p.getKey());
             if (t == null) {
@@ -564,7 +551,7 @@ public final class FaceTrainer {
             }
             p.getValue().getArray().set(java.nio.FloatBuffer.wrap(t.toFloatArray()));
         }
-        SafeTensorsFile opt = SafeTensors.read(dir.resolve("optimizer.safetensors"));
+        SafeTensorsFile opt = SafeTensorsReader.read(dir.resolve("optimizer.safetensors"));
         Map<String, float[]> values = new LinkedHashMap<>();
         Map<String, long[]> shapes = new LinkedHashMap<>();
         for (String name : opt.names()) {

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import faceattr.core.FaceAttrException;
 import faceattr.engine.Engines;
-import faceattr.io.safetensors.SafeTensors;
+import faceattr.io.safetensors.SafeTensorsWriter;
 import faceattr.io.safetensors.Tensor;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
@@ -80,7 +80,7 @@ class ImageNetImportTest {
         file.put("classifier.3.bias", Tensor.f32(new long[] {1000}, new float[1000]));
         file.put("features.0.1.num_batches_tracked", Tensor.i64(new long[] {}, new long[] {123}));
         Path path = tmp.resolve("mobilenet_v3_large.safetensors");
-        SafeTensors.write(path, file, Map.of());
+        SafeTensorsWriter.write(path, file, Map.of());
 
         ImageNetImport.Report report = ImageNetImport.importBackbone(net, path);
         assertEquals(ImageNetImport.Naming.TORCHVISION, report.naming());
@@ -129,7 +129,7 @@ class ImageNetImportTest {
         file.put("classifier.bias", Tensor.f32(new long[] {1000}, new float[1000]));
         file.put("bn1.num_batches_tracked", Tensor.i64(new long[] {}, new long[] {7}));
         Path path = tmp.resolve("mobilenetv3_large_100.safetensors");
-        SafeTensors.write(path, file, Map.of());
+        SafeTensorsWriter.write(path, file, Map.of());
 
         ImageNetImport.Report report = ImageNetImport.importBackbone(net, path);
         assertEquals(ImageNetImport.Naming.TIMM, report.naming());
@@ -189,7 +189,7 @@ class ImageNetImportTest {
         String bad = "features.5.block.2.fc1.weight";
         file.put(bad, Tensor.f32(new long[] {16, 120, 1, 1}, new float[16 * 120]));
         Path path = tmp.resolve("bad.safetensors");
-        SafeTensors.write(path, file, Map.of());
+        SafeTensorsWriter.write(path, file, Map.of());
         float[] stem = net.torchvisionParameters().get("features.0.0.weight").get(0).getArray().toFloatArray();
         FaceAttrException x = assertThrows(FaceAttrException.class, () -> ImageNetImport.importBackbone(net, path));
         assertTrue(x.getMessage().contains(bad) && x.getMessage().contains("[16, 120, 1, 1]"), x.getMessage());
@@ -204,14 +204,14 @@ class ImageNetImportTest {
         Map<String, Tensor> file = new LinkedHashMap<>(torchvisionTensors(net, 4));
         file.remove("features.16.1.running_mean");
         Path path = tmp.resolve("partial.safetensors");
-        SafeTensors.write(path, file, Map.of());
+        SafeTensorsWriter.write(path, file, Map.of());
         FaceAttrException x = assertThrows(FaceAttrException.class, () -> ImageNetImport.importBackbone(net, path));
         assertTrue(x.getMessage().contains("features.16.1.running_mean"), x.getMessage());
         ImageNetImport.Report r = ImageNetImport.importBackbone(net, path, true);
         assertEquals(List.of("features.16.1.running_mean"), r.missing());
 
         Path neither = tmp.resolve("neither.safetensors");
-        SafeTensors.write(neither, Map.of("x", Tensor.f32(new long[] {1}, new float[1])), Map.of());
+        SafeTensorsWriter.write(neither, Map.of("x", Tensor.f32(new long[] {1}, new float[1])), Map.of());
         assertThrows(FaceAttrException.class, () -> ImageNetImport.importBackbone(net, neither));
     }
 }

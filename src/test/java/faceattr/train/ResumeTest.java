@@ -12,8 +12,8 @@ import faceattr.data.DatasetFixtures;
 import faceattr.data.DatasetKind;
 import faceattr.data.Sample;
 import faceattr.data.Splits;
-import faceattr.io.safetensors.SafeTensors;
 import faceattr.io.safetensors.SafeTensorsFile;
+import faceattr.io.safetensors.SafeTensorsReader;
 import faceattr.labels.Task;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,7 +53,7 @@ class ResumeTest {
     }
 
     private static SafeTensorsFile checkpoint(Path model) throws FaceAttrException {
-        return SafeTensors.read(FaceTrainer.trainingDir(model).resolve("checkpoint/parameters.safetensors"));
+        return SafeTensorsReader.read(FaceTrainer.trainingDir(model).resolve("checkpoint/parameters.safetensors"));
     }
 
     @Test
@@ -130,7 +130,7 @@ class ResumeTest {
         for (Path f : new Path[] {model.resolve("parameters.safetensors"),
             FaceTrainer.trainingDir(model).resolve("checkpoint/parameters.safetensors")}) {
             if (Files.exists(f)) {
-                SafeTensorsFile saved = SafeTensors.read(f);
+                SafeTensorsFile saved = SafeTensorsReader.read(f);
                 for (String n : saved.names()) {
                     for (float v : saved.tensor(n).toFloatArray()) {
                         assertTrue(Float.isFinite(v), f + " " + n + " holds " + v);

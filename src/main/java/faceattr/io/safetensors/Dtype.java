@@ -64,4 +64,37 @@ public enum Dtype {
         }
         return null;
     }
+
+    /**
+     * Widens an IEEE 754 binary16 value to float32, exactly (every half is a float).
+     *
+     * @param half the 16 bits, in the low bits of the argument
+     * @return the same value as a float, including signed zeros, subnormals, infinities and NaN
+     */
+    public static float halfToFloat(short half) {
+        int h = half & 0xffff;
+        int sign = (h >>> 15) << 31;
+        int exp = (h >>> 10) & 0x1f;
+        int mant = h & 0x3ff;
+        if (exp == 0) {
+            // zero or subnormal: mant * 2^-24; both factors are exact in float, so is the product
+            float v = mant * 0x1p-24f;
+            return sign != 0 ? -v : v;
+        }
+        if (exp == 0x1f) {
+            // infinity or NaN; the payload is kept in the top mantissa bits
+            return Float.intBitsToFloat(sign | 0x7f800000 | (mant << 13));
+        }
+        return Float.intBitsToFloat(sign | ((exp - 15 + 127) << 23) | (mant << 13));
+    }
+
+    /**
+     * Widens a bfloat16 value to float32, exactly: bfloat16 is the upper half of a float32.
+     *
+     * @param bf16 the 16 bits
+     * @return the same value as a float
+     */
+    public static float bfloat16ToFloat(short bf16) {
+        return Float.intBitsToFloat((bf16 & 0xffff) << 16);
+    }
 }

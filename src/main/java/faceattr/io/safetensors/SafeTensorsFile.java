@@ -11,6 +11,9 @@ import java.util.Set;
  * file, and the free-form string metadata of the header. Immutable.
  */
 public final class SafeTensorsFile {
+    /** The reserved header key of the free-form metadata; no tensor may have this name. */
+    public static final String METADATA_KEY = "__metadata__";
+
     private final Path file;
     private final Map<String, Tensor> tensors;
     private final Map<String, String> metadata;

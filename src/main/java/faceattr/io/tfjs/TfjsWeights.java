@@ -2,10 +2,11 @@ package faceattr.io.tfjs;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import faceattr.core.FaceAttrException;
+import faceattr.io.Json;
+import faceattr.io.JsonFields;
+import faceattr.io.safetensors.Dtype;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,6 +15,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -113,7 +115,7 @@ public final class TfjsWeights {
     public static TfjsWeights parse(byte[] manifestJson, String source, ShardSource shards) throws FaceAttrException {
         JsonElement root;
         try {
-            root = JsonParser.parseString(new String(manifestJson, StandardCharsets.UTF_8));
+            root = Json.parse(new String(manifestJson, StandardCharsets.UTF_8));
         } catch (JsonParseException e) {
             throw bad(source, "not valid JSON (" + e.getMessage() + ")", e);
         }
@@ -122,11 +124,14 @@ public final class TfjsWeights {
         }
         Map<String, Tensor> out = new LinkedHashMap<>();
         try {
-            for (JsonElement g : root.getAsJsonArray()) {
-                JsonObject group = g.getAsJsonObject();
-                ByteBuffer data = concat(group.getAsJsonArray("paths"), shards, source);
-                for (JsonElement w : group.getAsJsonArray("weights")) {
-                    Tensor t = decode(w.getAsJsonObject(), data, source);
+            JsonArray groups = root.getAsJsonArray();
+            for (int g = 0; g < groups.size(); g++) {
+                JsonFields group = JsonFields.of(groups.get(g), "[" + g + "]");
+                ByteBuffer data = concat(group.strings("paths"), shards, source);
+                JsonArray weights = group.array("weights");
+                for (int w = 0; w < weights.size(); w++) {
+                    Tensor t = decode(JsonFields.of(weights.get(w), group.path("weights") + "[" + w + "]"), data,
+                            source);
                     if (out.put(t.name(), t) != null) {
                         throw bad(source, "tensor " + t.name() + " appears twice", null);
                     }
@@ -136,17 +141,15 @@ public final class TfjsWeights {
                             + "shards do not belong to this manifest", null);
                 }
             }
-        } catch (IllegalStateException | NullPointerException | UnsupportedOperationException
-                | ClassCastException e) {
+        } catch (IllegalArgumentException e) {
             throw bad(source, "unexpected manifest structure (" + e.getMessage() + ")", e);
         }
         return new TfjsWeights(source, out);
     }
 
-    private static ByteBuffer concat(JsonArray paths, ShardSource shards, String source) throws FaceAttrException {
+    private static ByteBuffer concat(List<String> paths, ShardSource shards, String source) throws FaceAttrException {
         ByteArrayOutputStream all = new ByteArrayOutputStream();
-        for (JsonElement p : paths) {
-            String path = p.getAsString();
+        for (String path : paths) {
             try (InputStream in = shards.open(path)) {
                 if (in == null) {
                     throw bad(source, "weights shard " + path + " is missing", null);
@@ -159,30 +162,28 @@ public final class TfjsWeights {
         return ByteBuffer.wrap(all.toByteArray()).order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    private static Tensor decode(JsonObject w, ByteBuffer data, String source) throws FaceAttrException {
-        String name = w.get("name").getAsString();
-        JsonArray s = w.getAsJsonArray("shape");
-        int[] shape = new int[s.size()];
+    private static Tensor decode(JsonFields w, ByteBuffer data, String source) throws FaceAttrException {
+        String name = w.string("name");
+        int[] shape = w.ints("shape");
         long count = 1;
-        for (int i = 0; i < shape.length; i++) {
-            shape[i] = s.get(i).getAsInt();
-            if (shape[i] < 0) {
+        for (int d : shape) {
+            if (d < 0) {
                 throw bad(source, "tensor " + name + " has a negative dimension", null);
             }
-            count *= shape[i];
+            count *= d;
         }
         if (count > Integer.MAX_VALUE / 4) {
             throw bad(source, "tensor " + name + " is too large (" + count + " values)", null);
         }
         int n = (int) count;
-        String dtype = w.get("dtype").getAsString();
+        String dtype = w.string("dtype");
         if (!dtype.equals("float32") && !dtype.equals("int32")) {
             throw bad(source, "tensor " + name + " has dtype " + dtype + "; only float32 and int32 are supported",
                     null);
         }
         float[] v = new float[n];
-        JsonObject q = w.has("quantization") ? w.getAsJsonObject("quantization") : null;
-        String stored = q == null ? dtype : q.get("dtype").getAsString();
+        JsonFields q = w.has("quantization") ? w.object("quantization") : null;
+        String stored = q == null ? dtype : q.string("dtype");
         int bytes = switch (stored) {
             case "uint8" -> 1;
             case "uint16", "float16" -> 2;
@@ -195,8 +196,8 @@ public final class TfjsWeights {
         }
         switch (stored) {
             case "uint8", "uint16" -> {
-                double scale = q.get("scale").getAsDouble();
-                double min = q.get("min").getAsDouble();
+                double scale = q.number("scale");
+                double min = q.number("min");
                 for (int i = 0; i < n; i++) {
                     int u = bytes == 1 ? data.get() & 0xff : data.getShort() & 0xffff;
                     // As tfjs: u * scale + min in double precision (JavaScript numbers), then float32.
@@ -205,7 +206,7 @@ public final class TfjsWeights {
             }
             case "float16" -> {
                 for (int i = 0; i < n; i++) {
-                    v[i] = faceattr.io.safetensors.SafeTensors.halfToFloat(data.getShort());
+                    v[i] = Dtype.halfToFloat(data.getShort());
                 }
             }
             case "int32" -> {

@@ -1,21 +1,11 @@
 package faceattr.model.io;
 
-import com.google.gson.GsonBuilder;
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
-import com.google.gson.JsonPrimitive;
-import com.google.gson.Strictness;
-import com.google.gson.stream.JsonReader;
 import faceattr.core.FaceAttrException;
+import faceattr.io.Json;
 import faceattr.labels.LabelSpace;
-import java.io.StringReader;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -40,38 +30,15 @@ public final class ModelCard {
     /** The card format this code writes and the newest it reads. */
     public static final int FORMAT_VERSION = 1;
 
-    private final String name;
-    private final Instant created;
-    private final String software;
-    private final Map<String, Object> architecture;
-    private final int inputWidth;
-    private final int inputHeight;
-    private final double pixelScale;
-    private final float[] mean;
-    private final float[] std;
+    // The values live once, in the fields of a private copy of the builder that made the card: the
+    // builder already validates and normalises them, and a copy is all toBuilder needs. The copy is
+    // never changed or handed out; arrays are cloned on the way out and the maps are unmodifiable.
+    private final Builder v;
     private final Map<String, List<String>> labelSpaces;
-    private final Map<String, Object> trainingData;
-    private final Map<String, Object> metrics;
-    private final String parametersSha256;
-    private final long parametersBytes;
 
     private ModelCard(Builder b) {
-        name = b.name;
-        created = b.created;
-        software = b.software;
-        architecture = JsonValues.freezeMap(b.architecture, "architecture");
-        inputWidth = b.inputWidth;
-        inputHeight = b.inputHeight;
-        pixelScale = b.pixelScale;
-        mean = b.mean.clone();
-        std = b.std.clone();
-        Map<String, List<String>> spaces = new LinkedHashMap<>();
-        b.labelSpaces.forEach((k, v) -> spaces.put(k, List.copyOf(v)));
-        labelSpaces = Collections.unmodifiableMap(spaces);
-        trainingData = JsonValues.freezeMap(b.trainingData, "training_data");
-        metrics = JsonValues.freezeMap(b.metrics, "metrics");
-        parametersSha256 = b.parametersSha256;
-        parametersBytes = b.parametersBytes;
+        v = b.copy();
+        labelSpaces = Collections.unmodifiableMap(v.labelSpaces);
     }
 
     /** @return a builder; {@code setName} and {@code setInput} are required */
@@ -81,27 +48,12 @@ public final class ModelCard {
 
     /** @return a builder holding this card's values, to derive a changed card (e.g. with metrics) */
     public Builder toBuilder() {
-        Builder b = new Builder();
-        b.name = name;
-        b.created = created;
-        b.software = software;
-        b.architecture = architecture;
-        b.inputWidth = inputWidth;
-        b.inputHeight = inputHeight;
-        b.pixelScale = pixelScale;
-        b.mean = mean;
-        b.std = std;
-        b.labelSpaces.putAll(labelSpaces);
-        b.trainingData = trainingData;
-        b.metrics = metrics;
-        b.parametersSha256 = parametersSha256;
-        b.parametersBytes = parametersBytes;
-        return b;
+        return v.copy();
     }
 
     /** @return the card with the parameters file's hash and size, as {@link ModelFolder#write} records them */
     ModelCard withParameters(String sha256, long bytes) {
-        Builder b = toBuilder();
+        Builder b = v.copy();
         b.parametersSha256 = sha256;
         b.parametersBytes = bytes;
         return b.build();
@@ -120,47 +72,47 @@ public final class ModelCard {
 
     /** @return the model name, shown in outputs ({@code model} column of {@code faces.csv}) */
     public String name() {
-        return name;
+        return v.name;
     }
 
     /** @return when the model was created */
     public Instant created() {
-        return created;
+        return v.created;
     }
 
     /** @return the software and version that produced the model */
     public String software() {
-        return software;
+        return v.software;
     }
 
     /** @return the architecture configuration (unmodifiable, for the network's configuration to read) */
     public Map<String, Object> architecture() {
-        return architecture;
+        return v.architecture;
     }
 
     /** @return the input width in pixels */
     public int inputWidth() {
-        return inputWidth;
+        return v.inputWidth;
     }
 
     /** @return the input height in pixels */
     public int inputHeight() {
-        return inputHeight;
+        return v.inputHeight;
     }
 
     /** @return the divisor that maps 8-bit pixel values to the scale of {@link #mean()} and {@link #std()} */
     public double pixelScale() {
-        return pixelScale;
+        return v.pixelScale;
     }
 
     /** @return a copy of the per-channel means (R, G, B) subtracted after scaling */
     public float[] mean() {
-        return mean.clone();
+        return v.mean.clone();
     }
 
     /** @return a copy of the per-channel standard deviations (R, G, B) divided by after subtracting the mean */
     public float[] std() {
-        return std.clone();
+        return v.std.clone();
     }
 
     /** @return task key to class names, in output order (unmodifiable) */
@@ -178,66 +130,27 @@ public final class ModelCard {
 
     /** @return the free-form training-data summary (unmodifiable) */
     public Map<String, Object> trainingData() {
-        return trainingData;
+        return v.trainingData;
     }
 
     /** @return the free-form metrics (unmodifiable) */
     public Map<String, Object> metrics() {
-        return metrics;
+        return v.metrics;
     }
 
     /** @return the lower-case hex SHA-256 of {@code parameters.safetensors}, or null before the model is written */
     public String parametersSha256() {
-        return parametersSha256;
+        return v.parametersSha256;
     }
 
     /** @return the size of {@code parameters.safetensors} in bytes, or -1 before the model is written */
     public long parametersBytes() {
-        return parametersBytes;
+        return v.parametersBytes;
     }
 
     /** @return the card as pretty-printed JSON, the content of {@code model.json} */
     public String toJson() {
-        JsonObject o = new JsonObject();
-        o.addProperty("format_version", FORMAT_VERSION);
-        o.addProperty("name", name);
-        o.addProperty("created", created.toString());
-        o.addProperty("software", software);
-        o.add("architecture", JsonValues.toJson(architecture));
-        JsonObject in = new JsonObject();
-        in.addProperty("width", inputWidth);
-        in.addProperty("height", inputHeight);
-        in.addProperty("color", "RGB");
-        in.addProperty("pixel_scale", pixelScale);
-        in.add("mean", floats(mean));
-        in.add("std", floats(std));
-        o.add("input", in);
-        JsonObject spaces = new JsonObject();
-        labelSpaces.forEach((k, v) -> {
-            JsonArray a = new JsonArray();
-            v.forEach(a::add);
-            spaces.add(k, a);
-        });
-        o.add("label_spaces", spaces);
-        o.add("training_data", JsonValues.toJson(trainingData));
-        o.add("metrics", JsonValues.toJson(metrics));
-        if (parametersSha256 != null) {
-            JsonObject p = new JsonObject();
-            p.addProperty("file", ModelFolder.PARAMETERS_FILE);
-            p.addProperty("sha256", parametersSha256);
-            p.addProperty("bytes", parametersBytes);
-            o.add("parameters", p);
-        }
-        return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(o) + "\n";
-    }
-
-    private static JsonArray floats(float[] v) {
-        JsonArray a = new JsonArray();
-        for (float f : v) {
-            // Gson writes a Float as Float.toString, the shortest decimal that parses back to it exactly
-            a.add(new JsonPrimitive(f));
-        }
-        return a;
+        return ModelCardJson.write(this);
     }
 
     /**
@@ -247,183 +160,65 @@ public final class ModelCard {
      * @param file the file it came from, named in errors
      * @return the card
      * @throws FaceAttrException when it is not valid JSON, has an unsupported {@code format_version}
-     *     or lacks a field; the message names the file and what to do
+     *     or lacks a field; the message names the file, the field and what to do
      */
     public static ModelCard fromJson(String json, Path file) throws FaceAttrException {
-        JsonObject o;
-        try {
-            JsonReader r = new JsonReader(new StringReader(json));
-            r.setStrictness(Strictness.STRICT);
-            JsonElement e = JsonParser.parseReader(r);
-            if (r.peek() != com.google.gson.stream.JsonToken.END_DOCUMENT) {
-                throw new JsonParseException("data after the JSON object");
-            }
-            if (!e.isJsonObject()) {
-                throw new JsonParseException("not a JSON object");
-            }
-            o = e.getAsJsonObject();
-        } catch (JsonParseException | java.io.IOException | IllegalStateException e) {
-            throw new FaceAttrException(file, "the model card is not valid JSON (" + shortMessage(e)
-                    + "); the file is damaged: reinstall or re-export the model", e);
-        }
-        JsonElement version = o.get("format_version");
-        if (version == null || !version.isJsonPrimitive() || !version.getAsJsonPrimitive().isNumber()
-                || !version.getAsString().matches("\\d{1,9}")) {
-            throw new FaceAttrException(file, "has no valid format_version, so it is not a Face Attributes model "
-                    + "card; give the folder of a model trained or exported by Face Attributes", null);
-        }
-        int v = Integer.parseInt(version.getAsString());
-        if (v > FORMAT_VERSION) {
-            throw new FaceAttrException(file, "the model was written by a newer version of Face Attributes "
-                    + "(format_version " + v + "; this version reads up to " + FORMAT_VERSION
-                    + "); update the plugin to use it", null);
-        }
-        if (v < 1) {
-            throw new FaceAttrException(file, "unsupported format_version " + v + "; re-export the model", null);
-        }
-        try {
-            return parseV1(o);
-        } catch (IllegalArgumentException | IllegalStateException | UnsupportedOperationException
-                | DateTimeParseException | ClassCastException e) {
-            throw new FaceAttrException(file, "the model card is incomplete or invalid: " + e.getMessage()
-                    + "; reinstall or re-export the model", e);
-        }
-    }
-
-    private static String shortMessage(Exception e) {
-        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        int cut = m.indexOf("\nSee ");
-        m = cut > 0 ? m.substring(0, cut) : m;
-        // Gson suggests lenient parsing, which is no advice for a user.
-        return m.replace("Use JsonReader.setStrictness(Strictness.LENIENT) to accept malformed JSON", "malformed JSON");
-    }
-
-    private static ModelCard parseV1(JsonObject o) {
-        Builder b = builder();
-        b.setName(string(o, "name"));
-        b.optCreated(Instant.parse(string(o, "created")));
-        b.optSoftware(string(o, "software"));
-        b.optArchitecture(object(o, "architecture", true));
-        JsonObject in = field(o, "input").getAsJsonObject();
-        b.setInput(integer(in, "width"), integer(in, "height"), floatArray(in, "mean"), floatArray(in, "std"));
-        if (in.has("pixel_scale")) {
-            b.optPixelScale(number(in, "pixel_scale"));
-        }
-        JsonObject spaces = field(o, "label_spaces").getAsJsonObject();
-        for (Map.Entry<String, JsonElement> e : spaces.entrySet()) {
-            List<String> names = new ArrayList<>();
-            for (JsonElement x : e.getValue().getAsJsonArray()) {
-                names.add(x.getAsJsonPrimitive().isString() ? x.getAsString() : fail("label_spaces." + e.getKey()
-                        + " must hold strings"));
-            }
-            b.optLabelSpace(e.getKey(), names);
-        }
-        b.optTrainingData(object(o, "training_data", false));
-        b.optMetrics(object(o, "metrics", false));
-        JsonObject p = field(o, "parameters").getAsJsonObject();
-        String sha = string(p, "sha256");
-        if (!sha.matches("[0-9a-f]{64}")) {
-            fail("parameters.sha256 is not a lower-case hex SHA-256");
-        }
-        if (p.has("file") && !ModelFolder.PARAMETERS_FILE.equals(string(p, "file"))) {
-            fail("parameters.file must be " + ModelFolder.PARAMETERS_FILE);
-        }
-        b.parametersSha256 = sha;
-        b.parametersBytes = p.has("bytes") ? (long) number(p, "bytes") : -1;
-        return b.build();
-    }
-
-    private static <T> T fail(String message) {
-        throw new IllegalArgumentException(message);
-    }
-
-    private static JsonElement field(JsonObject o, String key) {
-        JsonElement e = o.get(key);
-        if (e == null || e.isJsonNull()) {
-            fail("the field '" + key + "' is missing");
-        }
-        return e;
-    }
-
-    private static String string(JsonObject o, String key) {
-        JsonElement e = field(o, key);
-        return e.isJsonPrimitive() && e.getAsJsonPrimitive().isString() ? e.getAsString()
-                : fail("the field '" + key + "' must be a string");
-    }
-
-    private static double number(JsonObject o, String key) {
-        JsonElement e = field(o, key);
-        return e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber() ? e.getAsDouble()
-                : fail("the field '" + key + "' must be a number");
-    }
-
-    private static int integer(JsonObject o, String key) {
-        double d = number(o, key);
-        return d == Math.rint(d) && Math.abs(d) < Integer.MAX_VALUE ? (int) d
-                : fail("the field '" + key + "' must be an integer");
-    }
-
-    private static float[] floatArray(JsonObject o, String key) {
-        JsonArray a = field(o, key).getAsJsonArray();
-        float[] out = new float[a.size()];
-        for (int i = 0; i < out.length; i++) {
-            JsonElement x = a.get(i);
-            out[i] = x.isJsonPrimitive() && x.getAsJsonPrimitive().isNumber() ? Float.parseFloat(x.getAsString())
-                    : fail("'" + key + "' must hold numbers");
-        }
-        return out;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> object(JsonObject o, String key, boolean required) {
-        JsonElement e = required ? field(o, key) : o.get(key);
-        if (e == null) {
-            return Map.of();
-        }
-        if (!e.isJsonObject()) {
-            fail("the field '" + key + "' must be a JSON object");
-        }
-        return (Map<String, Object>) JsonValues.fromJson(e, key);
+        return ModelCardJson.read(json, file);
     }
 
     @Override
     public boolean equals(Object x) {
-        return x instanceof ModelCard c && name.equals(c.name) && created.equals(c.created)
-                && software.equals(c.software) && architecture.equals(c.architecture) && inputWidth == c.inputWidth
-                && inputHeight == c.inputHeight && pixelScale == c.pixelScale && Arrays.equals(mean, c.mean)
-                && Arrays.equals(std, c.std) && labelSpaces.equals(c.labelSpaces) && trainingData.equals(c.trainingData)
-                && metrics.equals(c.metrics) && Objects.equals(parametersSha256, c.parametersSha256)
-                && parametersBytes == c.parametersBytes;
+        if (!(x instanceof ModelCard card)) {
+            return false;
+        }
+        Builder c = card.v;
+        return v.name.equals(c.name) && v.created.equals(c.created) && v.software.equals(c.software)
+                && v.architecture.equals(c.architecture) && v.inputWidth == c.inputWidth
+                && v.inputHeight == c.inputHeight && v.pixelScale == c.pixelScale && Arrays.equals(v.mean, c.mean)
+                && Arrays.equals(v.std, c.std) && v.labelSpaces.equals(c.labelSpaces)
+                && v.trainingData.equals(c.trainingData) && v.metrics.equals(c.metrics)
+                && Objects.equals(v.parametersSha256, c.parametersSha256) && v.parametersBytes == c.parametersBytes;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, created, architecture, labelSpaces, parametersSha256);
+        return Objects.hash(v.name, v.created, v.architecture, v.labelSpaces, v.parametersSha256);
     }
 
     @Override
     public String toString() {
-        return "ModelCard[" + name + ", " + created + ", tasks " + labelSpaces.keySet() + "]";
+        return "ModelCard[" + v.name + ", " + v.created + ", tasks " + v.labelSpaces.keySet() + "]";
     }
 
     /** Collects the card's values: {@code set*} are required, {@code opt*} have defaults. */
-    public static final class Builder {
+    public static final class Builder implements Cloneable {
         private String name;
-        private Instant created = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        private Instant created = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         private String software = softwareVersion();
-        private Map<String, ?> architecture = Map.of();
+        private Map<String, Object> architecture = Map.of();
         private int inputWidth;
         private int inputHeight;
         private double pixelScale = 255;
         private float[] mean;
         private float[] std;
-        private final Map<String, List<String>> labelSpaces = new LinkedHashMap<>();
-        private Map<String, ?> trainingData = Map.of();
-        private Map<String, ?> metrics = Map.of();
+        private Map<String, List<String>> labelSpaces = new LinkedHashMap<>();
+        private Map<String, Object> trainingData = Map.of();
+        private Map<String, Object> metrics = Map.of();
         private String parametersSha256;
         private long parametersBytes = -1;
 
         private Builder() {
+        }
+
+        // Shallow is enough: the other fields are immutable values or are replaced, never changed in place.
+        private Builder copy() {
+            try {
+                Builder b = (Builder) super.clone();
+                b.labelSpaces = new LinkedHashMap<>(labelSpaces);
+                return b;
+            } catch (CloneNotSupportedException e) {
+                throw new AssertionError("Builder is Cloneable", e);
+            }
         }
 
         /**
@@ -501,9 +296,10 @@ public final class ModelCard {
         /**
          * @param architecture the network configuration as a JSON-like map (from the network's configuration)
          * @return this builder
+         * @throws IllegalArgumentException when the map holds something strict JSON cannot (null, NaN, other types)
          */
         public Builder optArchitecture(Map<String, ?> architecture) {
-            this.architecture = Objects.requireNonNull(architecture, "architecture");
+            this.architecture = Json.normalise(Objects.requireNonNull(architecture, "architecture"), "architecture");
             return this;
         }
 
@@ -532,25 +328,26 @@ public final class ModelCard {
         /**
          * @param summary free-form description of the training data (datasets, counts, splits)
          * @return this builder
+         * @throws IllegalArgumentException when the map holds something strict JSON cannot
          */
         public Builder optTrainingData(Map<String, ?> summary) {
-            this.trainingData = Objects.requireNonNull(summary, "summary");
+            this.trainingData = Json.normalise(Objects.requireNonNull(summary, "summary"), "training_data");
             return this;
         }
 
         /**
          * @param metrics free-form evaluation results
          * @return this builder
+         * @throws IllegalArgumentException when the map holds something strict JSON cannot
          */
         public Builder optMetrics(Map<String, ?> metrics) {
-            this.metrics = Objects.requireNonNull(metrics, "metrics");
+            this.metrics = Json.normalise(Objects.requireNonNull(metrics, "metrics"), "metrics");
             return this;
         }
 
         /**
          * @return the card
          * @throws IllegalStateException when a required value is missing
-         * @throws IllegalArgumentException when a free-form map holds something JSON cannot
          */
         public ModelCard build() {
             if (name == null) {

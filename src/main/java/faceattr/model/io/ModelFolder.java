@@ -1,8 +1,9 @@
 package faceattr.model.io;
 
 import faceattr.core.FaceAttrException;
-import faceattr.io.safetensors.SafeTensors;
 import faceattr.io.safetensors.SafeTensorsFile;
+import faceattr.io.safetensors.SafeTensorsReader;
+import faceattr.io.safetensors.SafeTensorsWriter;
 import faceattr.io.safetensors.Tensor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -199,7 +200,7 @@ public final class ModelFolder {
             throw new FaceAttrException(params, "the parameters file does not match its model card (corrupt or "
                     + "partial copy); " + REINSTALL, null);
         }
-        SafeTensorsFile file = SafeTensors.parse(bytes, params);
+        SafeTensorsFile file = SafeTensorsReader.parse(bytes, params);
         Map<String, float[]> tensors = new TreeMap<>();
         Map<String, long[]> shapes = new TreeMap<>();
         for (Map.Entry<String, Tensor> e : file.tensors().entrySet()) {
@@ -256,7 +257,7 @@ public final class ModelFolder {
             Files.createDirectories(parent);
             Files.createDirectory(tmp);
             Path paramsFile = tmp.resolve(PARAMETERS_FILE);
-            SafeTensors.write(paramsFile, tensors, Map.of("producer", ModelCard.softwareVersion(),
+            SafeTensorsWriter.write(paramsFile, tensors, Map.of("producer", ModelCard.softwareVersion(),
                     "model", card.name(), "card_format_version", Integer.toString(ModelCard.FORMAT_VERSION)));
             byte[] written = Files.readAllBytes(paramsFile);
             ModelCard done = card.withParameters(sha256(written), written.length);

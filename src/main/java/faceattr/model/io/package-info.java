@@ -4,6 +4,6 @@
  * the parameters' SHA-256), and {@code parameters.safetensors}, every parameter as float32.
  * {@link faceattr.model.io.ModelFolder} writes it atomically and reads it back verified; every
  * failure names the file and what to do. See {@code docs/model.md} for the format.
- * <p>May depend on: core, labels, io.safetensors.
+ * <p>May depend on: core, labels, io, io.safetensors.
  */
 package faceattr.model.io;

@@ -83,7 +83,7 @@ class SafeTensorsTest {
     }
 
     private static FaceAttrException assertRejected(byte[] bytes, String why) {
-        FaceAttrException e = assertThrows(FaceAttrException.class, () -> SafeTensors.parse(bytes, FILE), why);
+        FaceAttrException e = assertThrows(FaceAttrException.class, () -> SafeTensorsReader.parse(bytes, FILE), why);
         assertEquals(FILE, e.file(), why);
         assertTrue(e.getMessage().startsWith(FILE.toString()), why + ": " + e.getMessage());
         return e;
@@ -99,13 +99,13 @@ class SafeTensorsTest {
         Map<String, Tensor> tensors = sample();
         Map<String, String> meta = Map.of("format", "pt", "note", "ünïcödé ✓ \"quoted\"");
         Path f = tmp.resolve("a.safetensors");
-        SafeTensors.write(f, tensors, meta);
-        SafeTensorsFile back = SafeTensors.read(f);
+        SafeTensorsWriter.write(f, tensors, meta);
+        SafeTensorsFile back = SafeTensorsReader.read(f);
         assertSameTensors(tensors, back);
         assertEquals(meta, back.metadata());
         assertEquals(f, back.file());
         byte[] bytes = Files.readAllBytes(f);
-        assertArrayEquals(SafeTensors.toBytes(tensors, meta), bytes, "file and in-memory writer differ");
+        assertArrayEquals(SafeTensorsWriter.toBytes(tensors, meta), bytes, "file and in-memory writer differ");
         long n = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getLong();
         assertEquals(0, (8 + n) % 8, "data must start 8-byte aligned");
         // Names are sorted and the data follow in that order.
@@ -115,9 +115,30 @@ class SafeTensorsTest {
     }
 
     @Test
+    void tensorsLargerThanTheWriteChunkCrossItsBoundariesIntact() throws Exception {
+        // 1 MiB chunks: 300,001 floats (not a whole number of chunks) then longs that straddle a boundary.
+        Random rnd = new Random(7);
+        float[] big = new float[300_001];
+        for (int i = 0; i < big.length; i++) {
+            big[i] = rnd.nextFloat() - 0.5f;
+        }
+        long[] ids = new long[70_001];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = rnd.nextLong();
+        }
+        Map<String, Tensor> t = Map.of("a.big", Tensor.f32(new long[] {big.length}, big),
+                "b.ids", Tensor.i64(new long[] {ids.length}, ids));
+        Path f = tmp.resolve("big.safetensors");
+        SafeTensorsWriter.write(f, t, Map.of());
+        byte[] bytes = Files.readAllBytes(f);
+        assertArrayEquals(SafeTensorsWriter.toBytes(t, Map.of()), bytes);
+        assertSameTensors(t, SafeTensorsReader.parse(bytes, f));
+    }
+
+    @Test
     void writerProducesTheSpecifiedBytes() {
         Map<String, Tensor> t = Map.of("x", Tensor.f32(new long[] {2}, new float[] {1f, -2f}));
-        byte[] bytes = SafeTensors.toBytes(t, Map.of("k", "v"));
+        byte[] bytes = SafeTensorsWriter.toBytes(t, Map.of("k", "v"));
         String json = "{\"__metadata__\":{\"k\":\"v\"},\"x\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}";
         int padded = (json.length() + 7) / 8 * 8;
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
@@ -143,7 +164,7 @@ class SafeTensorsTest {
         ByteBuffer d = ByteBuffer.allocate(22).order(ByteOrder.LITTLE_ENDIAN);
         d.putInt(-7).putInt(70000).put((byte) 200).put((byte) 3).put((byte) -5).put((byte) 127).put((byte) 1)
                 .put((byte) 0).putShort((short) -300).putShort((short) 0xfffe).putInt(0xffffffff);
-        SafeTensorsFile f = SafeTensors.parse(file(h, d.array()), FILE);
+        SafeTensorsFile f = SafeTensorsReader.parse(file(h, d.array()), FILE);
         assertArrayEquals(new long[] {-7, 70000}, f.tensor("a").toLongArray());
         assertArrayEquals(new long[] {200, 3}, f.tensor("b").toLongArray());
         assertArrayEquals(new long[] {-5, 127}, f.tensor("c").toLongArray());
@@ -181,7 +202,7 @@ class SafeTensorsTest {
         String h = "{\"h\":{\"dtype\":\"F16\",\"shape\":[" + half.length + "],\"data_offsets\":[0," + h1 + "]},"
                 + "\"b\":{\"dtype\":\"BF16\",\"shape\":[" + bf.length + "],\"data_offsets\":[" + h1 + "," + h2 + "]},"
                 + "\"d\":{\"dtype\":\"F64\",\"shape\":[2,2],\"data_offsets\":[" + h2 + "," + h3 + "]}}";
-        SafeTensorsFile f = SafeTensors.parse(file(h, d.array()), FILE);
+        SafeTensorsFile f = SafeTensorsReader.parse(file(h, d.array()), FILE);
         assertArrayEquals(halfValues, f.tensor("h").toFloatArray());
         assertEquals(Float.floatToIntBits(-0f), Float.floatToIntBits(f.tensor("h").toFloatArray()[7]), "-0");
         assertArrayEquals(bfValues, f.tensor("b").toFloatArray());
@@ -190,7 +211,7 @@ class SafeTensorsTest {
         assertEquals(Dtype.F16, f.tensor("h").dtype());
         // every half converts exactly: back-converting through the float bits gives the same value
         for (int bits = 0; bits < 0x10000; bits++) {
-            float v = SafeTensors.halfToFloat((short) bits);
+            float v = Dtype.halfToFloat((short) bits);
             int e = (bits >>> 10) & 0x1f;
             if (e == 0x1f && (bits & 0x3ff) != 0) {
                 assertTrue(Float.isNaN(v));
@@ -256,15 +277,15 @@ class SafeTensorsTest {
     @Test
     void missingFileIsReportedByName() {
         Path f = tmp.resolve("absent.safetensors");
-        FaceAttrException e = assertThrows(FaceAttrException.class, () -> SafeTensors.read(f));
+        FaceAttrException e = assertThrows(FaceAttrException.class, () -> SafeTensorsReader.read(f));
         assertEquals(f, e.file());
         assertTrue(e.getMessage().contains("not found"), e.getMessage());
     }
 
     @Test
     void truncationsAndByteFlipsNeverEscapeAsAnotherException() throws Exception {
-        byte[] good = SafeTensors.toBytes(sample(), Map.of("k", "v"));
-        SafeTensors.parse(good, FILE);
+        byte[] good = SafeTensorsWriter.toBytes(sample(), Map.of("k", "v"));
+        SafeTensorsReader.parse(good, FILE);
         // The tensors must tile the file exactly, so every proper prefix is invalid.
         for (int len = 0; len < good.length; len++) {
             byte[] cut = java.util.Arrays.copyOf(good, len);
@@ -294,7 +315,7 @@ class SafeTensorsTest {
 
     private static int parsesOrFailsCleanly(byte[] bytes, String what) {
         try {
-            SafeTensors.parse(bytes, FILE);
+            SafeTensorsReader.parse(bytes, FILE);
             return 0;
         } catch (FaceAttrException e) {
             assertEquals(FILE, e.file(), what);
@@ -308,10 +329,10 @@ class SafeTensorsTest {
     @Test
     void writerRejectsInvalidNamesAndTensorsCheckTheirShape() {
         Tensor one = Tensor.f32(new long[] {1}, new float[] {1});
-        assertThrows(IllegalArgumentException.class, () -> SafeTensors.toBytes(Map.of("", one), Map.of()));
+        assertThrows(IllegalArgumentException.class, () -> SafeTensorsWriter.toBytes(Map.of("", one), Map.of()));
         assertThrows(IllegalArgumentException.class,
-                () -> SafeTensors.toBytes(Map.of(SafeTensors.METADATA_KEY, one), Map.of()));
-        assertThrows(IllegalArgumentException.class, () -> SafeTensors.toBytes(Map.of("a\ud800", one), Map.of()));
+                () -> SafeTensorsWriter.toBytes(Map.of(SafeTensorsFile.METADATA_KEY, one), Map.of()));
+        assertThrows(IllegalArgumentException.class, () -> SafeTensorsWriter.toBytes(Map.of("a\ud800", one), Map.of()));
         assertThrows(IllegalArgumentException.class, () -> Tensor.f32(new long[] {2, 2}, new float[3]));
         assertThrows(IllegalArgumentException.class, () -> Tensor.i64(new long[] {-1}, new long[0]));
         float[] data = {1, 2};

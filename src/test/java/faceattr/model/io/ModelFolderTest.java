@@ -8,7 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import faceattr.core.FaceAttrException;
-import faceattr.io.safetensors.SafeTensors;
+import faceattr.io.safetensors.SafeTensorsFile;
+import faceattr.io.safetensors.SafeTensorsReader;
 import faceattr.labels.LabelSpaces;
 import faceattr.labels.Task;
 import java.nio.charset.StandardCharsets;
@@ -118,7 +119,7 @@ class ModelFolderTest {
         assertNull(m.tensor("nope"));
         m.requireTensors(params().keySet(), shapes());
         // The parameters are a plain safetensors file, inspectable with standard tools.
-        assertEquals(3, SafeTensors.read(dir.resolve(ModelFolder.PARAMETERS_FILE)).tensors().size());
+        assertEquals(3, SafeTensorsReader.read(dir.resolve(ModelFolder.PARAMETERS_FILE)).tensors().size());
         String json = Files.readString(dir.resolve(ModelFolder.CARD_FILE));
         assertTrue(json.contains("\"format_version\": 1"), json);
         assertTrue(json.contains("\"sha256\": \"" + written.parametersSha256() + "\""), json);
@@ -154,8 +155,8 @@ class ModelFolderTest {
         Path dir = written();
         Map<String, float[]> bad = new LinkedHashMap<>(params());
         Map<String, long[]> badShapes = new LinkedHashMap<>(shapes());
-        bad.put(SafeTensors.METADATA_KEY, new float[] {1}); // the safetensors writer refuses this name
-        badShapes.put(SafeTensors.METADATA_KEY, new long[] {1});
+        bad.put(SafeTensorsFile.METADATA_KEY, new float[] {1}); // the safetensors writer refuses this name
+        badShapes.put(SafeTensorsFile.METADATA_KEY, new long[] {1});
         assertThrows(IllegalArgumentException.class, () -> ModelFolder.write(dir, card(), bad, badShapes));
         assertArrayEquals(params().get("stem.conv.weight"), ModelFolder.read(dir).tensor("stem.conv.weight"), 0f,
                 "the previous model must be untouched");
@@ -242,7 +243,7 @@ class ModelFolderTest {
         byte[] b = Files.readAllBytes(p);
         b[b.length - 3] ^= 0x01; // inside the float data: still a valid safetensors file
         Files.write(p, b);
-        SafeTensors.read(p);
+        SafeTensorsReader.read(p);
         assertFails(dir, p, "the parameters file does not match its model card (corrupt or partial copy); "
                 + "reinstall or re-export the model");
     }
