@@ -1,6 +1,7 @@
 package faceattr.engine;
 
 import faceattr.core.CancelledException;
+import faceattr.core.FaceAttrException;
 import faceattr.core.Progress;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,11 +61,13 @@ public final class Lanes implements AutoCloseable {
      * @param name the threads' name prefix (shown in thread dumps)
      * @return started lanes; close them
      * @throws IllegalArgumentException when count is below 1
+     * @throws FaceAttrException when the engine cannot start (the lanes configure its threads)
      */
-    public static Lanes open(int count, String name) {
+    public static Lanes open(int count, String name) throws FaceAttrException {
         if (count < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + count);
         }
+        Engines.engine();
         return new Lanes(count, name);
     }
 
