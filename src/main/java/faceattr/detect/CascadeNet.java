@@ -13,6 +13,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import faceattr.core.FaceAttrException;
+import faceattr.engine.Engines;
 import faceattr.io.tflite.TfliteModel;
 import faceattr.io.tflite.TfliteOperator;
 import faceattr.io.tflite.TfliteTensor;
@@ -421,6 +422,6 @@ final class CascadeNet extends AbstractBlock {
                     + (data == null ? 0 : data.length) + " values, layer " + p.getName() + " needs " + arr.size()
                     + "; it is not the expected MTCNN file: reinstall the plugin", null);
         }
-        arr.set(FloatBuffer.wrap(data));
+        Engines.load(arr, data);
     }
 }

@@ -92,6 +92,34 @@ public final class Engines {
     }
 
     /**
+     * Overwrites an array's values with {@code data} (same size, float32) in place, so that views
+     * of it see the new values too. Used to load weights into initialised parameters. DJL's
+     * {@code NDArray.set(Buffer)} and {@code copyTo} make PyTorch print a deprecation warning
+     * ("AutoNonVariableTypeMode is deprecated") that no log setting silences; an in-place
+     * multiply by zero and add gives the same values without it. Replacing the tensor
+     * ({@code intern}) would leave views made at initialisation on the old values.
+     *
+     * @param target the array to fill; its values must be finite (freshly initialised)
+     * @param data its new values, in row-major order
+     * @throws IllegalArgumentException when the sizes differ
+     */
+    public static void load(ai.djl.ndarray.NDArray target, float[] data) {
+        if (target.size() != data.length) {
+            throw new IllegalArgumentException(data.length + " values for an array of shape " + target.getShape());
+        }
+        boolean grad = target.hasGradient();
+        if (grad) {
+            target.setRequiresGradient(false); // in-place ops on a leaf that requires grad are refused
+        }
+        try (ai.djl.ndarray.NDArray values = target.getManager().create(data, target.getShape())) {
+            target.muli(0).addi(values);
+        }
+        if (grad) {
+            target.setRequiresGradient(true);
+        }
+    }
+
+    /**
      * Sets the engine's intra-op threads (PyTorch's {@code torch.set_num_threads}).
      *
      * @param threads at least 1

@@ -88,7 +88,7 @@ public final class MultiTaskEstimator implements AttributeEstimator {
             folder.requireTensors(shapes.keySet(), shapes);
             try (Autograd.Scope s = Autograd.disable()) {
                 for (Pair<String, Parameter> p : net.getParameters()) {
-                    p.getValue().getArray().set(FloatBuffer.wrap(folder.tensor(p.getKey())));
+                    Engines.load(p.getValue().getArray(), folder.tensor(p.getKey()));
                 }
             }
             net.prepareForInference();

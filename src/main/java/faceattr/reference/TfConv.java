@@ -145,6 +145,6 @@ final class TfConv extends AbstractBlock {
         if (a.size() != data.length) {
             throw new IllegalStateException(p.getName() + ": " + data.length + " values for " + a.getShape());
         }
-        a.set(FloatBuffer.wrap(data));
+        faceattr.engine.Engines.load(a, data);
     }
 }
