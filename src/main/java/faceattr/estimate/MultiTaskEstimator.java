@@ -250,7 +250,7 @@ public final class MultiTaskEstimator implements AttributeEstimator {
         return net.config().taskGroups().stream().anyMatch(g -> g.tasks().contains(faceattr.labels.Task.RACE));
     }
 
-    /** The 5-point similarity alignment of facts.md at the model's input size. */
+    /** The 5-point similarity alignment of docs/facts.md at the model's input size. */
     @Override
     public RgbImage crop(RgbImage image, faceattr.detect.DetectedFace face) {
         return faceattr.align.FaceAligner.align(image, face.landmarks(), inputSize()).crop();

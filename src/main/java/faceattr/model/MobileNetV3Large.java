@@ -31,7 +31,7 @@ import java.util.Map;
  * {@code a .. b-1}; {@code (0, 7)} is the whole extractor: (N, 3, S, S) to (N, 960, ceil(S/32),
  * ceil(S/32)).
  *
- * <p><b>Layers</b> follow facts.md: convolutions without bias before BatchNorm (eps 1e-3,
+ * <p><b>Layers</b> follow docs/facts.md: convolutions without bias before BatchNorm (eps 1e-3,
  * torchvision momentum 0.01, see {@link ConvBn#BN_MOMENTUM_DJL}), padding (k-1)/2, SE with
  * {@code make_divisible(exp/4, 8)} squeeze channels and a hardsigmoid gate.
  *
@@ -76,7 +76,7 @@ public final class MobileNetV3Large extends AbstractBlock {
     private static final int[] STAGE_START = {0, 1, 2, 4, 7, 13, 16, 17};
 
     static {
-        // (in, k, exp, out, SE, HS, stride), facts.md's table
+        // (in, k, exp, out, SE, HS, stride), docs/facts.md's table
         int[][] bnecks = {
             {16, 3, 16, 16, 0, 0, 1},
             {16, 3, 64, 24, 0, 0, 2}, {24, 3, 72, 24, 0, 0, 1},

@@ -19,7 +19,7 @@ final class Reports {
         sb.append("## Overall and per dataset\n\n");
         table(sb, "data", Map.of("all", r.overall()), List.of("all"));
         table(sb, null, r.byDataset(), List.copyOf(r.byDataset().keySet()));
-        sb.append("\nPublished reference numbers (facts.md; protocols differ): UTKFace age MAE 4.37 (MWR, ages "
+        sb.append("\nPublished reference numbers (docs/facts.md; protocols differ): UTKFace age MAE 4.37 (MWR, ages "
                 + "21-60), face-api 4.54; FairFace ResNet-34 age group 59.7 %, gender 94.2 %, race 93.7 %; RAF-DB "
                 + "7-class accuracy 89.70 (DAN) to 92.05 (POSTER).\n\n");
         sb.append("## Fairness audit: per gender and race group\n\n");

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** {@link MobileNetV3Large} against facts.md's table and torchvision's names. */
+/** {@link MobileNetV3Large} against docs/facts.md's table and torchvision's names. */
 class BackboneTest {
     private static NDManager manager;
 
@@ -57,7 +57,7 @@ class BackboneTest {
     @Test
     void parameterCountIsTorchvisions() {
         long[] c = Models.count(full(224));
-        assertEquals(2_971_952L, c[0], "trainable parameters of features.0 .. features.16 (facts.md)");
+        assertEquals(2_971_952L, c[0], "trainable parameters of features.0 .. features.16 (docs/facts.md)");
         assertEquals(24_400L, c[1], "BatchNorm running means and variances");
     }
 

@@ -17,7 +17,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The weighted, masked multi-task loss of the network. Input: the logits in {@link Task} order
+ * <i>Why this class is over 400 lines: about 100 of them are its nested, validated builder (the
+ * DJL convention), and every task term goes through the same row selection that implements the
+ * masking rule below; split into one class per term, that rule would live in five places.</i>
+ *
+ * <p>The weighted, masked multi-task loss of the network. Input: the logits in {@link Task} order
  * (age bins (N, B) over ages 0..B-1, B = 101 by default, age group (N, 9), gender (N, 2), race
  * (N, 7, FairFace order), emotion (N, 7, product order)) and the batch's {@link Labels}.
  *

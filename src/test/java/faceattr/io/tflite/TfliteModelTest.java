@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The TFLite reader on the three real MTCNN files (graph and weight shapes as the MTCNN paper
- * and facts.md describe them) and on damaged files, which must fail with a
+ * and docs/facts.md describe them) and on damaged files, which must fail with a
  * {@link FaceAttrException} naming the file and never with another exception.
  */
 class TfliteModelTest {
