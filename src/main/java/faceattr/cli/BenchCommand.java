@@ -22,48 +22,74 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code faceattr bench [--images DIR] [--repeat N] [--threads T] [--min-face PX]}: times each
  * stage after a warm-up, median of {@code --repeat} runs per image, decoding excluded. Prints
  * per-image lines, then one {@code BENCH <stage> ...} line per stage (docs/contracts.md).
  */
-final class BenchCommand {
-    static final String USAGE = "faceattr bench [--stage detect|attributes|analyze|train|all] [--images DIR] "
-            + "[--repeat N] [--threads T] [--min-face PX] [--rfe] [--model reference|PATH]";
-
-    private BenchCommand() {
+@Command(name = "bench", description = "Time detection, the attribute network, the whole analysis or training "
+        + "steps; one BENCH line per stage (docs/cli.md).")
+final class BenchCommand extends Subcommand {
+    /** What {@code --stage} times. */
+    enum Stage {
+        DETECT, ATTRIBUTES, ANALYZE, TRAIN, ALL
     }
 
-    static int run(List<String> argv, PrintStream out, PrintStream err) throws Args.UsageException {
-        Args a = new Args(argv, Set.of("images", "repeat", "threads", "min-face", "batch", "max-side", "stage",
-                "model"), Set.of("rfe"));
-        if (!a.positional().isEmpty()) {
-            throw new Args.UsageException("bench takes no file arguments (got '" + a.positional().get(0)
+    @Option(names = "--stage", paramLabel = "STAGE", description = "detect, attributes, analyze, train or all "
+            + "(default: all: detect, analyze and attributes).")
+    private Stage stage = Stage.ALL;
+
+    @Option(names = "--images", paramLabel = "DIR", description = "Benchmark the images of this folder "
+            + "(default: sample-data/ and a generated 1920x1280 photo).")
+    private Path imagesDir;
+
+    @Option(names = "--repeat", paramLabel = "N", description = "Timed runs per image; the median is reported "
+            + "(default: ${DEFAULT-VALUE}).")
+    private int repeats = 5;
+
+    @Mixin
+    private ThreadsOption threadsOption;
+
+    @Mixin
+    private DetectorOptions detectorOptions;
+
+    @Option(names = "--batch", paramLabel = "N", description = "With --stage train: faces per step "
+            + "(default: ${DEFAULT-VALUE}).")
+    private int batch = 32;
+
+    @Option(names = "--model", paramLabel = "reference|NAME|PATH", description = "The estimator --stage analyze "
+            + "times (default: the newest installed model, else reference).")
+    private String model;
+
+    @Parameters(hidden = true)
+    private List<String> files = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+        PrintStream out = out();
+        PrintStream err = err();
+        if (!files.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "bench takes no file arguments (got '" + files.get(0)
                     + "'); use --images DIR");
         }
-        String stage = a.string("stage", "all");
-        if (!Set.of("detect", "attributes", "analyze", "train", "all").contains(stage)) {
-            throw new Args.UsageException("--stage must be detect, attributes, analyze, train or all, got '" + stage
-                    + "'");
-        }
-        int repeat = a.integer("repeat", 5);
-        int threads = a.integer("threads", Runtime.getRuntime().availableProcessors());
-        if (repeat < 1 || threads < 1) {
-            throw new Args.UsageException("--repeat and --threads must be at least 1");
-        }
-        Path dir = Path.of(a.string("images", Main.home().resolve("sample-data").toString()));
-        DetectorSettings settings = DetectCommand.settings(a);
+        int repeat = Checks.atLeast(spec, "--repeat", 1, repeats);
+        int threads = threadsOption.get();
+        Path dir = imagesDir != null ? imagesDir : Main.home().resolve("sample-data");
+        DetectorSettings settings = detectorOptions.settings();
         try {
             Engines.setThreads(threads);
             ImageOps.setThreads(threads); // OpenCV's pool too: --threads 1 means one core
-            if (stage.equals("attributes")) {
+            if (stage == Stage.ATTRIBUTES) {
                 attributes(repeat, threads, out);
                 return 0;
             }
-            if (stage.equals("train")) {
-                int batch = a.integer("batch", 32);
+            if (stage == Stage.TRAIN) {
                 for (int size : new int[] {112, 224}) {
                     double ms = faceattr.train.FaceTrainer.benchmarkStepMillis(size, batch, Math.max(3, repeat));
                     out.printf(Locale.ROOT, "BENCH train input=%d batch=%d ms_per_step=%.1f images_per_s=%.1f threads=%d%n",
@@ -82,22 +108,22 @@ final class BenchCommand {
                     RfemtcDetector detector = RfemtcDetector.create(settings, lanes)) {
                 out.printf(Locale.ROOT, "engine %s threads=%d allocator=%s%n", Engines.info().get("engine_version"),
                         threads, Main.allocator());
-                if (a.string("images", null) == null) {
+                if (imagesDir == null) {
                     RgbImage big = syntheticPhoto(images);
                     measure(detector, List.of(big), List.of("synthetic-1920x1280"), repeat, threads, out,
                             "set=synthetic-1920x1280");
                 }
-                if (!stage.equals("analyze")) {
+                if (stage != Stage.ANALYZE) {
                     measure(detector, images, names, repeat, threads, out, "set=" + dir.getFileName());
                 }
-                if (stage.equals("analyze") || stage.equals("all")) {
+                if (stage == Stage.ANALYZE || stage == Stage.ALL) {
                     try (FaceAnalyzer analyzer = FaceAnalyzer.builder().optDetectorSettings(settings)
-                            .optModel(a.string("model", null)).optThreads(threads).build()) {
+                            .optModel(model).optThreads(threads).build()) {
                         analyze(analyzer, images, names, repeat, threads, out, "set=" + dir.getFileName());
                     }
                 }
             }
-            if (stage.equals("all")) {
+            if (stage == Stage.ALL) {
                 attributes(repeat, threads, out);
             }
         } catch (FaceAttrException e) {

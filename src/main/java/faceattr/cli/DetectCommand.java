@@ -19,60 +19,54 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code faceattr detect [--min-face PX] [--threshold P] [--max-side PX] [--rfe] [--out DIR]
  * [--overlay] INPUT...}: detection on image files and folders, writing {@code faces.csv},
  * {@code rois/<image>.zip} and optionally {@code overlays/<image>.png} (docs/contracts.md).
- * {@code faceattr analyze} is the same plus {@code --model reference|PATH}: each face's
+ * {@link AnalyzeCommand faceattr analyze} is the same plus {@code --model reference|PATH}: each face's
  * attributes go into the CSV's attribute columns, the ROI properties and the overlay labels.
  */
-final class DetectCommand {
-    static final String USAGE = "faceattr detect [--min-face PX] [--threshold P] [--max-side PX] [--rfe] "
-            + "[--out DIR] [--overlay] INPUT...";
-    static final String ANALYZE_USAGE = "faceattr analyze [--model reference|PATH] [--min-face PX] [--threshold P] "
-            + "[--max-side PX] [--rfe] [--out DIR] [--overlay] INPUT...";
+@Command(name = "detect", description = "Detect faces in image files and folders: faces.csv, ROI sets, overlays.")
+class DetectCommand extends Subcommand {
+    @Mixin
+    private DetectorOptions detector;
 
-    private DetectCommand() {
-    }
+    @Option(names = "--out", paramLabel = "DIR", description = "Where faces.csv, rois/ and overlays/ go "
+            + "(default: ${DEFAULT-VALUE}).")
+    private Path outDir = Path.of("faceattr-results");
 
-    static DetectorSettings settings(Args a) throws Args.UsageException {
-        try {
-            return DetectorSettings.builder()
-                    .optMinFace(a.number("min-face", DetectorSettings.DEFAULT.minFace()))
-                    .optThreshold(a.number("threshold", DetectorSettings.DEFAULT.onetThreshold()))
-                    .optMaxSide(a.integer("max-side", DetectorSettings.DEFAULT.maxSide()))
-                    .optRfe(a.flag("rfe"))
-                    .build();
-        } catch (IllegalArgumentException e) {
-            throw new Args.UsageException(e.getMessage());
-        }
-    }
+    @Option(names = "--overlay", description = "Also write overlays/<image>.png with the faces drawn.")
+    private boolean overlay;
 
-    static int run(List<String> argv, PrintStream out, PrintStream err) throws Args.UsageException {
-        return run(argv, out, err, false);
+    @Parameters(paramLabel = "INPUT", arity = "1..*",
+            description = "Image files and folders (read recursively, sorted; other files are skipped).")
+    private List<Path> inputs;
+
+    @Override
+    public Integer call() {
+        return run(false, null);
     }
 
     /**
      * @param analyze also estimate attributes ({@code faceattr analyze})
+     * @param model the estimator, or null: the newest installed model, else reference
      */
-    static int run(List<String> argv, PrintStream out, PrintStream err, boolean analyze)
-            throws Args.UsageException {
-        Args a = new Args(argv, analyze ? Set.of("min-face", "threshold", "max-side", "out", "model")
-                : Set.of("min-face", "threshold", "max-side", "out"), Set.of("overlay", "rfe"));
-        if (a.positional().isEmpty()) {
-            throw new Args.UsageException("no INPUT given");
-        }
-        DetectorSettings settings = settings(a);
-        Path outDir = Path.of(a.string("out", "faceattr-results"));
-        boolean overlay = a.flag("overlay");
+    int run(boolean analyze, String model) {
+        PrintStream out = out();
+        PrintStream err = err();
+        DetectorSettings settings = detector.settings();
 
         List<String> failures = new ArrayList<>();
         List<Path> images = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
-        for (String in : a.positional()) {
+        for (Path in : inputs) {
             try {
-                images.addAll(ImageFiles.listImages(Path.of(in), skipped::add));
+                images.addAll(ImageFiles.listImages(in, skipped::add));
             } catch (FaceAttrException e) {
                 failures.add(e.getMessage());
             }
@@ -82,7 +76,6 @@ final class DetectCommand {
         CliProgress progress = new CliProgress(err);
         int[] faces = new int[1];
         int[] analysed = new int[1];
-        String model = a.string("model", null); // null: the newest installed model, else reference
         List<String> header = analyze ? FacesCsv.ANALYZE_COLUMNS : FacesCsv.DETECT_COLUMNS;
         // Ctrl+C (or a kill) keeps what is done: faces.csv is written with the images finished.
         Thread keepDone = new Thread(() -> {

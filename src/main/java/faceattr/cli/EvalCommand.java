@@ -8,20 +8,40 @@ import faceattr.train.Evaluator;
 import faceattr.train.TrainingRun;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code faceattr eval --model PATH --data KIND:PATH [--data ...] --out REPORT_DIR [--all]}: metrics,
  * confusion matrices and a fairness audit of a trained model (docs/training.md).
  */
-final class EvalCommand {
-    static final String USAGE = "faceattr eval --model PATH --data KIND:PATH [--data ...] --out REPORT_DIR [--all] "
-            + "[--seed N] [--val-fraction F] [--threads T]";
+@Command(name = "eval", description = "Metrics, confusion matrices and a fairness audit of a trained model "
+        + "(docs/training.md).")
+final class EvalCommand extends Subcommand {
+    @Option(names = "--model", required = true, paramLabel = "MODEL_DIR", description = "The trained model folder.")
+    private Path model;
 
-    private EvalCommand() {
-    }
+    @Mixin
+    private DataOption data;
+
+    @Option(names = "--out", required = true, paramLabel = "REPORT_DIR",
+            description = "Where metrics.json, report.md and the plots go.")
+    private Path report;
+
+    @Option(names = "--all", description = "Evaluate every sample, not only the validation part.")
+    private boolean all;
+
+    @Option(names = "--seed", paramLabel = "N", description = "The split's seed (default: the model's).")
+    private Integer seed;
+
+    @Option(names = "--val-fraction", paramLabel = "F",
+            description = "The validation fraction, 0 to 1 (default: the model's).")
+    private Double valFraction;
+
+    @Mixin
+    private ThreadsOption threads;
 
     private static java.util.Map<String, Object> trainingData(Path model) {
         try {
@@ -31,28 +51,24 @@ final class EvalCommand {
         }
     }
 
-    static int run(List<String> argv, PrintStream out, PrintStream err) throws Args.UsageException {
-        Args a = new Args(argv, Set.of("model", "data", "out", "seed", "val-fraction", "threads"), Set.of("all"));
-        if (a.string("model", null) == null || a.strings("data").isEmpty() || a.string("out", null) == null) {
-            throw new Args.UsageException("give --model PATH, at least one --data KIND:PATH and --out REPORT_DIR");
+    @Override
+    public Integer call() {
+        PrintStream out = out();
+        PrintStream err = err();
+        if (valFraction != null) {
+            Checks.check(spec, "--val-fraction", valFraction, v -> v >= 0 && v <= 1, "in [0, 1]");
         }
-        Splits.Options split;
-        try {
-            TrainingRun.parse(a.strings("data"));
+        Splits.Options split = Checks.usage(spec, () -> {
             // The model's own split unless overridden: evaluation then scores the faces training held out.
-            Splits.Options trained = TrainingRun.splitOf(trainingData(Path.of(a.string("model", null))));
-            split = new Splits.Options(a.number("val-fraction", trained.valFraction()), a.integer("seed",
-                    (int) trained.seed()), trained.minAge(), trained.maxAge());
-        } catch (IllegalArgumentException e) {
-            throw new Args.UsageException(e.getMessage());
-        }
+            Splits.Options trained = TrainingRun.splitOf(trainingData(model));
+            return new Splits.Options(valFraction == null ? trained.valFraction() : valFraction,
+                    seed == null ? (int) trained.seed() : seed, trained.minAge(), trained.maxAge());
+        });
         CliProgress progress = new CliProgress(err);
         try {
-            Engines.setThreads(a.integer("threads", Runtime.getRuntime().availableProcessors()));
+            Engines.setThreads(threads.get());
             progress.item("eval");
-            Path report = Path.of(a.string("out", null));
-            Evaluator.Report r = Evaluator.run(Path.of(a.string("model", null)), a.strings("data"), split,
-                    a.flag("all"), report, progress, out::println);
+            Evaluator.Report r = Evaluator.run(model, data.get(), split, all, report, progress, out::println);
             out.printf(Locale.ROOT, "evaluated %.0f faces: %s%nreport: %s%n", r.overall().get("n"), r.overall(),
                     report.resolve("report.md"));
         } catch (CancelledException e) {

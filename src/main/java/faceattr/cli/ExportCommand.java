@@ -7,39 +7,48 @@ import faceattr.data.DatasetKind;
 import faceattr.data.LoadReport;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /**
  * {@code faceattr export --from RESULTS_DIR_OR_CSV --format utkface|fairface|rafdb|faceattr --out DIR
  * [--reviewed-only] [--force] [--size N]} (docs/export.md).
  */
-final class ExportCommand {
-    static final String USAGE = "faceattr export --from RESULTS_DIR_OR_CSV --format utkface|fairface|rafdb|faceattr "
-            + "--out DIR [--reviewed-only] [--force] [--size N]";
+@Command(name = "export", description = "Write the faces of an analysis or a review as a training dataset "
+        + "(docs/export.md).")
+final class ExportCommand extends Subcommand {
+    @Option(names = "--from", required = true, paramLabel = "RESULTS_DIR_OR_CSV",
+            description = "A results folder of faceattr analyze, or its faces.csv or a review's Results.csv.")
+    private Path from;
 
-    private ExportCommand() {
-    }
+    @Option(names = "--format", required = true, paramLabel = "utkface|fairface|rafdb|faceattr",
+            description = "The dataset format.")
+    private DatasetKind format;
 
-    static int run(List<String> argv, PrintStream out, PrintStream err) throws Args.UsageException {
-        Args a = new Args(argv, Set.of("from", "format", "out", "size"), Set.of("reviewed-only", "force"));
-        if (a.string("from", null) == null || a.string("format", null) == null || a.string("out", null) == null) {
-            throw new Args.UsageException("give --from, --format and --out");
-        }
-        DatasetKind format;
-        try {
-            format = DatasetKind.of(a.string("format", null));
-        } catch (IllegalArgumentException e) {
-            throw new Args.UsageException(e.getMessage());
-        }
-        int size = a.integer("size", 0);
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "The dataset folder to create.")
+    private Path outDir;
+
+    @Option(names = "--reviewed-only", description = "Only the faces a person reviewed.")
+    private boolean reviewedOnly;
+
+    @Option(names = "--force", description = "Replace an existing, non-empty DIR, once the new export is complete.")
+    private boolean force;
+
+    @Option(names = "--size", paramLabel = "N", description = "Crop side in pixels, at least 16 "
+            + "(default: 0, the format's own).")
+    private int size;
+
+    @Override
+    public Integer call() {
+        PrintStream out = out();
+        PrintStream err = err();
         if (size != 0 && size < 16) {
-            throw new Args.UsageException("--size must be at least 16 pixels");
+            throw new ParameterException(spec.commandLine(), "--size must be 0 or at least 16 pixels, was " + size);
         }
         try {
-            LoadReport r = DatasetExporter.export(FacesCsvReader.read(Path.of(a.string("from", null))), format,
-                    Path.of(a.string("out", null)), new DatasetExporter.Options(a.flag("reviewed-only"), a.flag("force"),
-                    size), new CliProgress(err));
+            LoadReport r = DatasetExporter.export(FacesCsvReader.read(from), format, outDir,
+                    new DatasetExporter.Options(reviewedOnly, force, size), new CliProgress(err));
             out.println(r.summary().replaceFirst(": (\\d+) used", ": $1 exported"));
             return 0;
         } catch (FaceAttrException e) {

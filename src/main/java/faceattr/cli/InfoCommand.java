@@ -6,32 +6,37 @@ import faceattr.engine.Engines;
 import faceattr.model.Architecture;
 import java.io.PrintStream;
 import java.net.URL;
-import java.util.List;
 import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /** {@code faceattr info}: versions, engine, device, where the natives and weights come from. */
-final class InfoCommand {
-    static final String USAGE = "faceattr info [--architecture [--branch K] [--input N]]";
+@Command(name = "info", description = "Versions, engine, device, natives and weights; or, with --architecture, "
+        + "the attribute network's size.")
+final class InfoCommand extends Subcommand {
+    @Option(names = "--architecture", description = "Parameters and multiply-adds of the attribute network "
+            + "per part, and a table over every branch point (docs/model.md).")
+    private boolean architecture;
 
-    private InfoCommand() {
-    }
+    @Option(names = "--branch", paramLabel = "K", description = "With --architecture: the branch point "
+            + "(default: the configuration's).")
+    private Integer branch;
 
-    static int run(List<String> argv, PrintStream out, PrintStream err) throws Args.UsageException {
-        Args a = new Args(argv, java.util.Set.of("branch", "input"), java.util.Set.of("architecture"));
-        if (!a.positional().isEmpty()) {
-            throw new Args.UsageException("info takes no positional arguments");
-        }
-        if (a.flag("architecture")) {
-            String branch = a.string("branch", null);
-            try {
-                out.print(Architecture.info(branch == null ? null : a.integer("branch", 0), a.integer("input", 112)));
-            } catch (IllegalArgumentException e) {
-                throw new Args.UsageException(e.getMessage());
-            }
+    @Option(names = "--input", paramLabel = "N", description = "With --architecture: the input size "
+            + "(default: 112).")
+    private Integer input;
+
+    @Override
+    public Integer call() {
+        PrintStream out = out();
+        PrintStream err = err();
+        if (architecture) {
+            out.print(Checks.usage(spec, () -> Architecture.info(branch, input == null ? 112 : input)));
             return 0;
         }
-        if (a.string("branch", null) != null || a.string("input", null) != null) {
-            throw new Args.UsageException("--branch and --input go with --architecture");
+        if (branch != null || input != null) {
+            throw new ParameterException(spec.commandLine(), "--branch and --input go with --architecture");
         }
         out.println("faceattr " + Main.version());
         out.println("java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")");

@@ -1,27 +1,20 @@
 package faceattr.cli;
 
+import faceattr.core.FaceAttrException;
 import faceattr.engine.Engines;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import picocli.CommandLine;
 
 /**
- * The {@code faceattr} command line. Exit codes: 0 ok, 1 some inputs failed (listed on stderr,
- * the rest processed), 2 usage error.
+ * The {@code faceattr} command line ({@link FaceattrCommand} and its subcommands, parsed by
+ * picocli). Exit codes: 0 ok, 1 some inputs failed (listed on stderr, the rest processed) or an
+ * error, 2 usage error.
  */
 public final class Main {
-    private static final String USAGE = String.join("\n", "usage:",
-            "  " + DetectCommand.USAGE,
-            "  " + DetectCommand.ANALYZE_USAGE,
-            "  " + ModelsCommand.USAGE,
-            "  " + TrainCommand.USAGE,
-            "  " + EvalCommand.USAGE,
-            "  " + ExportCommand.USAGE,
-            "  " + BenchCommand.USAGE,
-            "  " + InfoCommand.USAGE,
-            "Any command: --verbose also shows library logs and lists skipped files.");
-
     private Main() {
     }
 
@@ -36,36 +29,47 @@ public final class Main {
      * @return the exit code
      */
     public static int run(List<String> args, PrintStream out, PrintStream err) {
-        verbose = args.contains("--verbose");
-        args = args.stream().filter(a -> !a.equals("--verbose")).toList();
-        quietLibraries(verbose);
         Engines.configureOffline();
-        if (args.isEmpty() || args.get(0).equals("-h") || args.get(0).equals("--help")) {
-            (args.isEmpty() ? err : out).println(USAGE);
-            return args.isEmpty() ? 2 : 0;
+        FaceattrCommand top = new FaceattrCommand(out, err);
+        CommandLine cl = new CommandLine(top);
+        PrintWriter outWriter = new PrintWriter(out, true);
+        PrintWriter errWriter = new PrintWriter(err, true);
+        cl.setOut(outWriter);
+        cl.setErr(errWriter);
+        cl.setExpandAtFiles(false); // an INPUT named @photos is a folder, not a list of arguments
+        Keys.register(cl);
+        cl.setParameterExceptionHandler(Main::usageError);
+        cl.setExecutionExceptionHandler((e, command, parsed) -> {
+            if (e instanceof FaceAttrException) {
+                command.getErr().println("error: " + e.getMessage());
+                return 1;
+            }
+            throw e; // a bug: picocli prints the stack trace, exit code 1
+        });
+        cl.setExecutionStrategy(parsed -> {
+            // Parsing touched no library; from here on the command may, so the log level goes first.
+            verbose = top.verbose();
+            quietLibraries(verbose);
+            return new CommandLine.RunLast().execute(parsed);
+        });
+        int code = cl.execute(args.toArray(String[]::new));
+        outWriter.flush();
+        errWriter.flush();
+        return code;
+    }
+
+    /** A usage error: the message, the command's synopsis and where its options are listed. */
+    private static int usageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine command = e.getCommandLine();
+        PrintWriter err = command.getErr();
+        err.println("error: " + e.getMessage());
+        if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, err)) {
+            CommandLine.Help help = command.getHelp();
+            err.print(help.synopsisHeading() + help.synopsis(help.synopsisHeadingLength()));
         }
-        List<String> rest = args.subList(1, args.size());
-        try {
-            return switch (args.get(0)) {
-                case "detect" -> DetectCommand.run(rest, out, err);
-                case "analyze" -> DetectCommand.run(rest, out, err, true);
-                case "models" -> ModelsCommand.run(rest, out, err);
-                case "train" -> TrainCommand.run(rest, out, err);
-                case "eval" -> EvalCommand.run(rest, out, err);
-                case "export" -> ExportCommand.run(rest, out, err);
-                case "bench" -> BenchCommand.run(rest, out, err);
-                case "info" -> InfoCommand.run(rest, out, err);
-                case "--version" -> {
-                    out.println("faceattr " + version());
-                    yield 0;
-                }
-                default -> throw new Args.UsageException("unknown command '" + args.get(0) + "'");
-            };
-        } catch (Args.UsageException e) {
-            err.println("error: " + e.getMessage());
-            err.println(USAGE);
-            return 2;
-        }
+        err.println("'" + command.getCommandSpec().qualifiedName() + " --help' lists the options.");
+        err.flush();
+        return command.getCommandSpec().exitCodeOnInvalidInput();
     }
 
     private static volatile boolean verbose;

@@ -12,88 +12,152 @@ import faceattr.train.TrainOptions;
 import faceattr.train.TrainingRun;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /**
  * {@code faceattr train --data KIND:PATH [--data ...] --out MODEL_DIR [options]} (docs/training.md).
  */
-final class TrainCommand {
-    static final String USAGE = "faceattr train --data KIND:PATH [--data KIND:PATH ...] --out MODEL_DIR [--epochs N] "
-            + "[--batch N] [--lr X] [--input N] [--branch K] [--tasks age,gender,...] [--ratio KIND=W ...] "
-            + "[--class-balanced] [--no-augment] [--patience N] [--seed N] [--val-fraction F] [--utk-ages 21-60] "
-            + "[--init MODEL_DIR] [--bn-momentum M] [--epoch-size N] [--resume] [--device cpu|gpu] [--threads T]";
+@Command(name = "train", description = "Train a multi-task attribute model (docs/training.md).")
+final class TrainCommand extends Subcommand {
+    private static final TrainOptions DEFAULTS = TrainOptions.defaults("model");
 
-    private TrainCommand() {
+    /** Where training runs ({@code --device}). */
+    enum Device {
+        CPU, GPU
     }
 
-    static int run(List<String> argv, PrintStream out, PrintStream err) throws Args.UsageException {
-        Args a = new Args(argv, Set.of("data", "out", "epochs", "batch", "lr", "input", "branch", "tasks", "ratio",
-                "patience", "seed", "val-fraction", "utk-ages", "init", "bn-momentum", "epoch-size", "device",
-                "threads", "name"), Set.of("class-balanced", "no-augment", "resume"));
-        if (a.strings("data").isEmpty() || a.string("out", null) == null) {
-            throw new Args.UsageException("give at least one --data KIND:PATH and --out MODEL_DIR");
-        }
-        String device = a.string("device", "cpu");
-        if (!device.equals("cpu") && !device.equals("gpu")) {
-            throw new Args.UsageException("--device must be cpu or gpu");
-        }
-        if (device.equals("gpu")) {
+    @Mixin
+    private DataOption data;
+
+    @Option(names = "--out", required = true, paramLabel = "MODEL_DIR",
+            description = "The model folder to write; checkpoints go beside it, in MODEL_DIR.training.")
+    private Path outDir;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "The model's name in its card "
+            + "(default: MODEL_DIR's folder name).")
+    private String name;
+
+    @Option(names = "--epochs", paramLabel = "N", description = "Epochs to train (default: ${DEFAULT-VALUE}).")
+    private int epochs = DEFAULTS.epochs();
+
+    @Option(names = "--batch", paramLabel = "N", description = "Faces per step, at least 2 "
+            + "(default: ${DEFAULT-VALUE}).")
+    private int batch = DEFAULTS.batch();
+
+    @Option(names = "--lr", paramLabel = "X", description = "Peak learning rate of AdamW "
+            + "(default: ${DEFAULT-VALUE}).")
+    private double lr = DEFAULTS.learningRate();
+
+    @Option(names = "--input", paramLabel = "N", description = "Crop side in pixels: 112, 128, 160 or 224 "
+            + "(default: ${DEFAULT-VALUE}).")
+    private int input = DEFAULTS.inputSize();
+
+    @Option(names = "--branch", paramLabel = "K", description = "Backbone stages shared by all tasks "
+            + "(default: ${DEFAULT-VALUE}).")
+    private int branch = DEFAULTS.branchPoint();
+
+    @Option(names = "--tasks", paramLabel = "TASK", split = ",", defaultValue = "age,age_group,gender,race,emotion",
+            description = "The tasks to train, comma-separated (default: ${DEFAULT-VALUE}).")
+    private List<Task> tasks;
+
+    @Option(names = "--ratio", paramLabel = "KIND=W", description = "A dataset kind's share of each epoch "
+            + "(default: proportional to its size); repeat for several.")
+    private Map<DatasetKind, Double> ratio = new LinkedHashMap<>();
+
+    @Option(names = "--class-balanced", description = "Draw each dataset's samples inversely to the frequency "
+            + "of its main label.")
+    private boolean classBalanced;
+
+    @Option(names = "--no-augment", description = "Turn augmentation off.")
+    private boolean noAugment;
+
+    @Option(names = "--patience", paramLabel = "N", description = "Stop after N epochs without improvement, "
+            + "0 never (default: ${DEFAULT-VALUE}).")
+    private int patience = DEFAULTS.patience();
+
+    @Option(names = "--seed", paramLabel = "N", description = "Seed of the split, data order, augmentation "
+            + "and initialisation (default: ${DEFAULT-VALUE}).")
+    private int seed = (int) DEFAULTS.seed();
+
+    @Option(names = "--val-fraction", paramLabel = "F", description = "Validation fraction of the datasets "
+            + "without their own split, 0 to 1 (default: ${DEFAULT-VALUE}).")
+    private double valFraction = 0.2;
+
+    @Option(names = "--utk-ages", paramLabel = "FROM-TO", description = "Keep only UTKFace faces of these ages, "
+            + "e.g. 21-60.")
+    private String utkAges;
+
+    @Option(names = "--init", paramLabel = "MODEL_DIR", description = "Start from this model (fine-tuning).")
+    private Path init;
+
+    @Option(names = "--bn-momentum", paramLabel = "M", description = "BatchNorm's running-statistics momentum, "
+            + "in (0, 1]; short runs need about 0.1 (default: ${DEFAULT-VALUE}).")
+    private double bnMomentum = DEFAULTS.bnMomentum();
+
+    @Option(names = "--epoch-size", paramLabel = "N", description = "Samples per epoch, 0 for all "
+            + "(default: ${DEFAULT-VALUE}).")
+    private int epochSize;
+
+    @Option(names = "--resume", description = "Continue after the last finished epoch of MODEL_DIR.training.")
+    private boolean resume;
+
+    @Option(names = "--device", paramLabel = "cpu|gpu", description = "Where to train (default: cpu; "
+            + "gpu needs a build with CUDA natives).")
+    private Device device = Device.CPU;
+
+    @Mixin
+    private ThreadsOption threads;
+
+    @Override
+    public Integer call() {
+        PrintStream out = out();
+        PrintStream err = err();
+        if (device == Device.GPU) {
             err.println("error: --device gpu needs DJL's CUDA natives (pytorch-native-cu*), which this build does not "
                     + "bundle; docs/training.md says how to build with them. Training on the CPU instead is "
                     + "--device cpu.");
             return 1;
         }
-        Path outDir = Path.of(a.string("out", null));
+        Checks.atLeast(spec, "--epochs", 1, epochs);
+        Checks.atLeast(spec, "--batch", 2, batch);
+        Checks.check(spec, "--lr", lr, v -> v > 0, "greater than 0");
+        Checks.atLeast(spec, "--patience", 0, patience);
+        Checks.check(spec, "--val-fraction", valFraction, v -> v >= 0 && v <= 1, "in [0, 1]");
+        Checks.check(spec, "--bn-momentum", bnMomentum, v -> v > 0 && v <= 1, "in (0, 1]");
+        Checks.atLeast(spec, "--epoch-size", 0, epochSize);
         TrainOptions o;
         Splits.Options split;
         try {
-            TrainOptions d = TrainOptions.defaults(a.string("name", outDir.toAbsolutePath().getFileName().toString()));
-            List<Task> tasks = new ArrayList<>();
-            for (String t : a.string("tasks", "age,age_group,gender,race,emotion").split(",")) {
-                tasks.add(task(t.trim()));
-            }
+            TrainOptions d = TrainOptions.defaults(name != null ? name : outDir.toAbsolutePath().getFileName().toString());
             Map<String, Double> ratios = new LinkedHashMap<>();
-            for (String r : a.strings("ratio")) {
-                int eq = r.indexOf('=');
-                if (eq < 0) {
-                    throw new Args.UsageException("--ratio needs KIND=WEIGHT, got '" + r + "'");
-                }
-                ratios.put(DatasetKind.of(r.substring(0, eq)).key(), Double.parseDouble(r.substring(eq + 1)));
-            }
-            o = new TrainOptions(d.name(), a.integer("input", d.inputSize()), a.integer("branch", d.branchPoint()),
-                    tasks, a.integer("epochs", d.epochs()), a.integer("batch", d.batch()), a.number("lr",
-                    d.learningRate()), d.weightDecay(), d.warmupEpochs(), d.clipNorm(), a.integer("epoch-size", 0),
-                    ratios, a.flag("class-balanced"), a.flag("no-augment") ? Augmenter.Options.NONE : d.augment(),
-                    a.integer("patience", d.patience()), a.integer("seed", (int) d.seed()),
-                    a.string("init", null) == null ? null : Path.of(a.string("init", null)),
-                    a.number("bn-momentum", d.bnMomentum()));
-            split = new Splits.Options(a.number("val-fraction", 0.2), o.seed(), null, null);
-            String ages = a.string("utk-ages", null);
-            if (ages != null) {
-                String[] p = ages.split("-");
-                if (p.length != 2) {
-                    throw new Args.UsageException("--utk-ages needs FROM-TO, e.g. 21-60, got '" + ages + "'");
+            ratio.forEach((kind, weight) -> ratios.put(kind.key(), weight));
+            o = new TrainOptions(d.name(), input, branch, tasks, epochs, batch, lr, d.weightDecay(), d.warmupEpochs(),
+                    d.clipNorm(), epochSize, ratios, classBalanced, noAugment ? Augmenter.Options.NONE : d.augment(),
+                    patience, seed, init, bnMomentum);
+            split = new Splits.Options(valFraction, o.seed(), null, null);
+            if (utkAges != null) {
+                String[] p = utkAges.split("-");
+                if (p.length != 2 || !p[0].trim().matches("\\d{1,3}") || !p[1].trim().matches("\\d{1,3}")) {
+                    throw new ParameterException(spec.commandLine(), "--utk-ages needs FROM-TO, e.g. 21-60, got '"
+                            + utkAges + "'");
                 }
                 split = split.ageRange(Integer.parseInt(p[0].trim()), Integer.parseInt(p[1].trim()));
             }
         } catch (IllegalArgumentException e) {
-            throw new Args.UsageException(e.getMessage());
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         CliProgress progress = new CliProgress(err);
         try {
-            Engines.setThreads(a.integer("threads", Runtime.getRuntime().availableProcessors()));
+            Engines.setThreads(threads.get());
             progress.item("train");
-            try {
-                TrainingRun.parse(a.strings("data"));
-            } catch (IllegalArgumentException e) {
-                throw new Args.UsageException(e.getMessage());
-            }
-            FaceTrainer.Result r = TrainingRun.run(a.strings("data"), o, split, outDir, a.flag("resume"), progress,
+            FaceTrainer.Result r = TrainingRun.run(data.get(), o, split, outDir, resume, progress,
                     line -> {
                         err.print("\r");
                         out.println(line);
@@ -108,14 +172,5 @@ final class TrainCommand {
             return 1;
         }
         return 0;
-    }
-
-    private static Task task(String key) {
-        for (Task t : Task.values()) {
-            if (t.key().equals(key)) {
-                return t;
-            }
-        }
-        throw new IllegalArgumentException("unknown task '" + key + "': use age, age_group, gender, race, emotion");
     }
 }

@@ -358,11 +358,27 @@ class CliIT {
         assertEquals(2, faceattr("detect").code());
         Run r = faceattr("detect", "--min-face", "abc", samples.toString());
         assertEquals(2, r.code());
-        assertTrue(r.err().contains("--min-face"), r.err());
+        assertTrue(r.err().contains("Invalid value for option '--min-face': 'abc'"), r.err());
         assertEquals(2, faceattr("frobnicate").code());
         Run bench = faceattr("bench", "--stage", "detect", samples.toString());
         assertEquals(2, bench.code());
         assertTrue(bench.err().contains("--images"), bench.err());
+        Run threads = faceattr("bench", "--threads", "0");
+        assertEquals(2, threads.code());
+        assertTrue(threads.err().contains("--threads must be at least 1, was 0"), threads.err());
+        Run help = faceattr("analyze", "--help");
+        assertEquals(0, help.code(), help.err());
+        assertTrue(help.out().contains("--model") && help.out().contains("--min-face"), help.out());
+    }
+
+    @Test
+    void verboseGoesBeforeOrAfterTheCommand() throws Exception {
+        Path store = tmp.resolve("store");
+        for (Run r : List.of(faceattr("--verbose", "models", "list", "--dir", store.toString()),
+                faceattr("models", "list", "--dir", store.toString(), "--verbose"))) {
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.out().contains("default: reference"), r.out());
+        }
     }
 
     @Test
