@@ -69,87 +69,87 @@ final class BatchRun {
         return out;
     }
 
-    /** Detection of all readable items in one call; if it fails, one by one to find the culprit. */
-    private void detect(List<Item> items, List<Integer> readable, List<List<DetectedFace>> faces, String[] failure,
-            Progress progress) {
-        try {
-            List<List<DetectedFace>> found = detector.detectAll(readable.stream().map(k -> items.get(k).image())
-                    .toList(), progress);
-            for (int j = 0; j < readable.size(); j++) {
-                faces.set(readable.get(j), found.get(j));
-            }
-            return;
-        } catch (CancelledException e) {
-            throw e;
-        } catch (RuntimeException | OutOfMemoryError e) {
-            if (readable.size() == 1) {
-                failure[readable.get(0)] = failed(items.get(readable.get(0)).source(), "detection", e);
-                return;
-            }
-        }
-        for (int k : readable) {
-            try {
-                faces.set(k, detector.detect(items.get(k).image(), progress));
-            } catch (CancelledException e) {
-                throw e;
-            } catch (RuntimeException | OutOfMemoryError e) {
-                failure[k] = failed(items.get(k).source(), "detection", e);
-            }
-        }
+    /** Work on several images of the batch at once: one result per index, in order. */
+    @FunctionalInterface
+    private interface Call<T> {
+        List<T> run(List<Integer> which) throws Exception;
     }
 
     /**
-     * Cuts every face's crop (one conversion per image) and estimates all crops of the batch in
-     * one call; if that fails, image by image to find the culprit.
+     * Runs {@code call} on all {@code which} at once; if that fails (a cancellation excepted), on
+     * each alone, so that the failure is recorded for the image that caused it and the others get
+     * their results.
      */
-    void estimate(List<Item> items, List<List<DetectedFace>> faces, List<List<FaceAttributes>> attributes,
-            String[] failure, Progress progress) {
-        List<List<RgbImage>> crops = new ArrayList<>(Collections.nCopies(items.size(), List.of()));
-        List<Integer> ok = new ArrayList<>();
-        for (int k = 0; k < items.size(); k++) {
-            if (failure[k] != null || faces.get(k).isEmpty()) {
-                continue;
-            }
-            try {
-                crops.set(k, estimator.crops(items.get(k).image(), faces.get(k)));
-                ok.add(k);
-            } catch (RuntimeException | OutOfMemoryError e) {
-                failure[k] = failed(items.get(k).source(), "cutting the face crops", e);
-                faces.set(k, List.of());
-            }
-        }
-        if (ok.isEmpty()) {
+    private static <T> void allThenEach(List<Integer> which, List<Item> items, String step, String[] failure,
+            Call<T> call, List<T> results) {
+        if (which.isEmpty()) {
             return;
         }
-        progress.report(0.95, "estimating " + ok.stream().mapToInt(k -> crops.get(k).size()).sum() + " faces");
         try {
-            List<RgbImage> all = new ArrayList<>();
-            ok.forEach(k -> all.addAll(crops.get(k)));
-            List<FaceAttributes> estimated = lanes.call(() -> estimator.estimate(all));
-            int at = 0;
-            for (int k : ok) {
-                int n = crops.get(k).size();
-                attributes.set(k, estimated.subList(at, at + n));
-                at += n;
+            List<T> all = call.run(which);
+            for (int j = 0; j < which.size(); j++) {
+                results.set(which.get(j), all.get(j));
             }
             return;
         } catch (CancelledException e) {
             throw e;
         } catch (Exception | OutOfMemoryError e) {
-            if (ok.size() == 1) {
-                failure[ok.get(0)] = failed(items.get(ok.get(0)).source(), "estimating the attributes", e);
-                faces.set(ok.get(0), List.of());
+            if (which.size() == 1) {
+                failure[which.get(0)] = failed(items.get(which.get(0)).source(), step, e);
                 return;
             }
         }
-        for (int k : ok) {
+        for (int k : which) {
             try {
-                List<RgbImage> own = crops.get(k);
-                attributes.set(k, lanes.call(() -> estimator.estimate(own)));
+                results.set(k, call.run(List.of(k)).get(0));
             } catch (CancelledException e) {
                 throw e;
             } catch (Exception | OutOfMemoryError e) {
-                failure[k] = failed(items.get(k).source(), "estimating the attributes", e);
+                failure[k] = failed(items.get(k).source(), step, e);
+            }
+        }
+    }
+
+    /** Detection of the readable items in one call (mixed R-Net and O-Net batches). */
+    private void detect(List<Item> items, List<Integer> readable, List<List<DetectedFace>> faces, String[] failure,
+            Progress progress) {
+        allThenEach(readable, items, "detection", failure,
+                ks -> detector.detectAll(ks.stream().map(k -> items.get(k).image()).toList(), progress), faces);
+    }
+
+    /**
+     * Cuts every face's crop (one conversion per image) and estimates all crops of the batch in
+     * one call on the lanes. An image whose crops or estimation fail loses its faces.
+     */
+    void estimate(List<Item> items, List<List<DetectedFace>> faces, List<List<FaceAttributes>> attributes,
+            String[] failure, Progress progress) {
+        List<List<RgbImage>> crops = new ArrayList<>(Collections.nCopies(items.size(), List.of()));
+        List<Integer> withFaces = new ArrayList<>();
+        for (int k = 0; k < items.size(); k++) {
+            if (failure[k] == null && !faces.get(k).isEmpty()) {
+                withFaces.add(k);
+            }
+        }
+        allThenEach(withFaces, items, "cutting the face crops", failure,
+                ks -> ks.stream().map(k -> estimator.crops(items.get(k).image(), faces.get(k))).toList(), crops);
+        List<Integer> ok = withFaces.stream().filter(k -> failure[k] == null).toList();
+        if (!ok.isEmpty()) {
+            progress.report(0.95, "estimating " + ok.stream().mapToInt(k -> crops.get(k).size()).sum() + " faces");
+        }
+        allThenEach(ok, items, "estimating the attributes", failure, ks -> {
+            List<RgbImage> all = new ArrayList<>();
+            ks.forEach(k -> all.addAll(crops.get(k)));
+            List<FaceAttributes> estimated = lanes.call(() -> estimator.estimate(all));
+            List<List<FaceAttributes>> split = new ArrayList<>();
+            int at = 0;
+            for (int k : ks) {
+                split.add(estimated.subList(at, at + crops.get(k).size()));
+                at += crops.get(k).size();
+            }
+            return split;
+        }, attributes);
+        for (int k : withFaces) {
+            if (failure[k] != null) {
                 faces.set(k, List.of());
             }
         }
