@@ -325,7 +325,7 @@ public final class DetectFacesPlugin implements PlugIn {
         }
         if (model != null) {
             String remembered = macro ? model : Prefs.get(prefs + AnalyzeFacesPlugin.KEY_MODEL, model);
-            gd.addStringField("Model (reference or a model folder):", remembered, 30);
+            gd.addStringField("Model (reference, an installed model or a model folder):", remembered, 30);
         }
         gd.showDialog();
         if (gd.wasCanceled()) {

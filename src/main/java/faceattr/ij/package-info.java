@@ -5,12 +5,16 @@
  * <ul>
  *   <li>{@link faceattr.ij.ImagePlusConverter}: one plane of an {@code ImagePlus}, as displayed, to a
  *       {@link faceattr.core.RgbImage}.</li>
- *   <li>{@link faceattr.analysis.ImageFaces} / {@link faceattr.analysis.PlaneFaces}: the faces found in an image,
- *       per z/t plane, as plain values.</li>
+ *   <li>{@link faceattr.ij.ImagePlusConverter#faces}: the core's {@link faceattr.analysis.ImageFaces}
+ *       (faces per z/t plane) of an {@code ImagePlus}.</li>
  *   <li>Presenters, which compute nothing: {@link faceattr.ij.FaceRois} (ROI Manager),
  *       {@link faceattr.ij.FaceTable} (Results table), {@link faceattr.ij.FaceOverlay} (image overlay).</li>
- *   <li>Plugins ({@code ij.plugin.PlugIn}, registered in {@code plugins.config}):
- *       {@link faceattr.ij.DetectFacesPlugin}.</li>
+ *   <li>Plugins ({@code ij.plugin.PlugIn}, registered in {@code plugins.config}), each a dialog or
+ *       macro keys, one call into the core and the presenters: {@link faceattr.ij.DetectFacesPlugin}
+ *       and {@link faceattr.ij.AnalyzeFacesPlugin} (through {@link faceattr.analysis.FaceAnalyzer}),
+ *       {@link faceattr.ij.ReviewFacesPlugin}, {@link faceattr.ij.ExportFacesPlugin},
+ *       {@link faceattr.ij.TrainFaceModelPlugin}, {@link faceattr.ij.EvaluateFaceModelPlugin},
+ *       {@link faceattr.ij.ManageModelsPlugin}.</li>
  *   <li>{@link faceattr.ij.IjProgress}: the core's {@link faceattr.core.Progress} shown in the status
  *       bar, cancelled with Esc.</li>
  * </ul>
@@ -18,9 +22,7 @@
  * <p>Only this package imports ImageJ. Coordinates in the values are continuous pixel coordinates of
  * the image, origin at the top-left corner of the top-left pixel, the same as ImageJ's area ROIs;
  * the one conversion to ImageJ's pixel-centre convention for point ROIs is in {@link faceattr.ij.FaceOverlay}.
-* <p>May depend on: ImageJ, core, labels, io, io.roi, detect, align, model.io, estimate,
+ * <p>May depend on: ImageJ, core, labels, io, io.roi, detect, align, model.io, estimate,
  * reference, analysis, data, curate, train.
  */
 package faceattr.ij;
-import faceattr.analysis.PlaneFaces;
-import faceattr.analysis.ImageFaces;
