@@ -65,13 +65,15 @@ final class TrainCommand {
                 }
                 ratios.put(DatasetKind.of(r.substring(0, eq)).key(), Double.parseDouble(r.substring(eq + 1)));
             }
-            o = new TrainOptions(d.name(), a.integer("input", d.inputSize()), a.integer("branch", d.branchPoint()),
-                    tasks, a.integer("epochs", d.epochs()), a.integer("batch", d.batch()), a.number("lr",
-                    d.learningRate()), d.weightDecay(), d.warmupEpochs(), d.clipNorm(), a.integer("epoch-size", 0),
-                    ratios, a.flag("class-balanced"), a.flag("no-augment") ? Augmenter.Options.NONE : d.augment(),
-                    a.integer("patience", d.patience()), a.integer("seed", (int) d.seed()),
-                    a.string("init", null) == null ? null : Path.of(a.string("init", null)),
-                    a.number("bn-momentum", d.bnMomentum()));
+            o = d.toBuilder().optInputSize(a.integer("input", d.inputSize())).optBranchPoint(a.integer("branch",
+                    d.branchPoint())).optTasks(tasks).optEpochs(a.integer("epochs", d.epochs()))
+                    .optBatch(a.integer("batch", d.batch())).optLearningRate(a.number("lr", d.learningRate()))
+                    .optEpochSize(a.integer("epoch-size", 0)).optRatios(ratios)
+                    .optClassBalanced(a.flag("class-balanced"))
+                    .optAugment(a.flag("no-augment") ? Augmenter.Options.NONE : d.augment())
+                    .optPatience(a.integer("patience", d.patience())).optSeed(a.integer("seed", (int) d.seed()))
+                    .optInit(a.string("init", null) == null ? null : Path.of(a.string("init", null)))
+                    .optBnMomentum(a.number("bn-momentum", d.bnMomentum())).build();
             split = new Splits.Options(a.number("val-fraction", 0.2), o.seed(), null, null);
             String ages = a.string("utk-ages", null);
             if (ages != null) {

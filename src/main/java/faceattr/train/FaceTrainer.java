@@ -251,9 +251,7 @@ public final class FaceTrainer {
      * @throws FaceAttrException when the engine fails
      */
     public static double benchmarkStepMillis(int inputSize, int batch, int steps) throws FaceAttrException {
-        TrainOptions o = TrainOptions.defaults("bench");
-        o = new TrainOptions("bench", inputSize, o.branchPoint(), o.tasks(), 1, batch, o.learningRate(), o.weightDecay(),
-                0, o.clipNorm(), 0, o.ratios(), false, o.augment(), 0, 1, null, o.bnMomentum());
+        TrainOptions o = TrainOptions.builder().setName("bench").optInputSize(inputSize).optBatch(batch).build();
         ModelConfig config = config(o);
         try (NDManager manager = Engines.newManager()) {
             MultiTaskNet net = new MultiTaskNet(config);

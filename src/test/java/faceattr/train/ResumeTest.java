@@ -14,12 +14,10 @@ import faceattr.data.Sample;
 import faceattr.data.Splits;
 import faceattr.io.safetensors.SafeTensorsFile;
 import faceattr.io.safetensors.SafeTensorsReader;
-import faceattr.labels.Task;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,8 +42,8 @@ class ResumeTest {
     }
 
     private static TrainOptions options(int epochs) {
-        return new TrainOptions("resume", 112, 7, List.of(Task.values()), epochs, 8, 1e-3, 0.01, 0.5, 5, 0, Map.of(),
-                false, Augmenter.Options.DEFAULT, 0, 11, null, 0.1);
+        return TrainOptions.builder().setName("resume").optEpochs(epochs).optBatch(8).optWeightDecay(0.01)
+                .optWarmupEpochs(0.5).optPatience(0).optSeed(11).optBnMomentum(0.1).build();
     }
 
     private static CropSource crops() {
@@ -99,8 +97,7 @@ class ResumeTest {
     void resumingWithOtherOptionsIsRefused() throws Exception {
         Path model = tmp.resolve("other");
         FaceTrainer.train(samples, options(1), crops(), model, false, Progress.NONE, l -> { });
-        TrainOptions changed = new TrainOptions("resume", 112, 7, List.of(Task.values()), 2, 16, 1e-3, 0.01, 0.5, 5,
-                0, Map.of(), false, Augmenter.Options.DEFAULT, 0, 11, null, 0.1);
+        TrainOptions changed = options(2).toBuilder().optBatch(16).build();
         FaceAttrException e = assertThrows(FaceAttrException.class, () -> FaceTrainer.train(samples, changed, crops(),
                 model, true, Progress.NONE, l -> { }));
         assertTrue(e.getMessage().contains("batch=8") && e.getMessage().contains("batch=16"), e.getMessage());
@@ -120,8 +117,7 @@ class ResumeTest {
     @Test
     void aDivergingRunStopsWithAClearMessageAndNeverSavesNaNs() throws Exception {
         // A learning rate of 1e9 with clipping off sends the weights to infinity within a few steps.
-        TrainOptions wild = new TrainOptions("resume", 112, 7, List.of(Task.values()), 3, 8, 1e9, 0.01, 0, 0, 0,
-                Map.of(), false, Augmenter.Options.DEFAULT, 0, 11, null, 0.1);
+        TrainOptions wild = options(3).toBuilder().optLearningRate(1e9).optWarmupEpochs(0).optClipNorm(0).build();
         Path model = tmp.resolve("wild");
         FaceAttrException e = assertThrows(FaceAttrException.class, () -> FaceTrainer.train(samples, wild, crops(),
                 model, false, Progress.NONE, l -> { }));
