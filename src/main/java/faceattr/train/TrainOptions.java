@@ -3,10 +3,14 @@ package faceattr.train;
 import faceattr.labels.Task;
 import faceattr.model.ModelConfig;
 import faceattr.model.MobileNetV3Large;
+import faceattr.model.TaskGroup;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Everything a training run is configured with (docs/training.md gives the defaults' reasons).
@@ -170,6 +174,20 @@ public final class TrainOptions {
      */
     public double bnMomentum() {
         return bnMomentum;
+    }
+
+    /** The network these options train: the default grouping restricted to the tasks. */
+    ModelConfig modelConfig() {
+        List<TaskGroup> groups = new ArrayList<>();
+        for (TaskGroup g : TaskGroup.eachOwnBranch()) {
+            Set<Task> keep = new TreeSet<>(g.tasks());
+            keep.retainAll(tasks);
+            if (!keep.isEmpty()) {
+                groups.add(new TaskGroup(g.name(), keep));
+            }
+        }
+        return ModelConfig.builder().optInputSize(inputSize).optBranchPoint(branchPoint).optTaskGroups(groups)
+                .build();
     }
 
     /** Builds {@link TrainOptions}: {@code setX} for the required name, {@code optX} for the rest. */

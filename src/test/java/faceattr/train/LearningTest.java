@@ -66,7 +66,7 @@ class LearningTest {
             throw new IllegalStateException("the generated sets are aligned");
         }, "");
         List<String> log = new ArrayList<>();
-        FaceTrainer.Result r = FaceTrainer.train(samples, options(10), crops, tmp.resolve("model"), false,
+        FaceTrainer.Result r = new FaceTrainer(options(10)).run(samples, crops, tmp.resolve("model"), false,
                 Progress.NONE, line -> {
                     log.add(line);
                     System.out.println(line);

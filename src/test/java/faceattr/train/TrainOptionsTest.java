@@ -68,20 +68,20 @@ class TrainOptionsTest {
                 .optRatios(Map.of("utkface", 2.0)).optClassBalanced(true).optAugment(Augmenter.Options.NONE)
                 .optPatience(3).optSeed(9).optInit(Path.of("/m")).optBnMomentum(0.1).build();
         TrainOptions copy = o.toBuilder().build();
-        assertEquals(FaceTrainer.fingerprint(o), FaceTrainer.fingerprint(copy));
+        assertEquals(Checkpoint.fingerprint(o), Checkpoint.fingerprint(copy));
         assertEquals(List.of("x", 4, Path.of("/m")), List.of(copy.name(), copy.epochs(), copy.init()));
         // the fingerprint covers what a resume must share: a changed option shows in it
         assertEquals("input=128 branch=3 tasks=[age, gender] batch=6 lr=0.002 wd=0.1 warmup=0.5 clip=2.0 "
                 + "epoch_size=100 ratios={utkface=2.0} balanced=true augment=" + Augmenter.Options.NONE
-                + " seed=9 bn_momentum=0.1", FaceTrainer.fingerprint(copy));
+                + " seed=9 bn_momentum=0.1", Checkpoint.fingerprint(copy));
     }
 
     @Test
     void theNetworkHasTheChosenTasksInTheDefaultGrouping() {
         TrainOptions o = TrainOptions.builder().setName("m").optTasks(List.of(Task.EMOTION, Task.AGE))
                 .optInputSize(160).optBranchPoint(5).build();
-        assertEquals(List.of(Task.AGE, Task.EMOTION), FaceTrainer.config(o).tasks());
-        assertEquals(160, FaceTrainer.config(o).inputSize());
-        assertEquals(5, FaceTrainer.config(o).branchPoint());
+        assertEquals(List.of(Task.AGE, Task.EMOTION), o.modelConfig().tasks());
+        assertEquals(160, o.modelConfig().inputSize());
+        assertEquals(5, o.modelConfig().branchPoint());
     }
 }
