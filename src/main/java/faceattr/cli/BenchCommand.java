@@ -91,7 +91,7 @@ final class BenchCommand extends Subcommand {
             }
             if (stage == Stage.TRAIN) {
                 for (int size : new int[] {112, 224}) {
-                    double ms = faceattr.train.FaceTrainer.benchmarkStepMillis(size, batch, Math.max(3, repeat));
+                    double ms = faceattr.train.StepBenchmark.stepMillis(size, batch, Math.max(3, repeat));
                     out.printf(Locale.ROOT, "BENCH train input=%d batch=%d ms_per_step=%.1f images_per_s=%.1f threads=%d%n",
                             size, batch, ms, batch / (ms / 1000), threads);
                 }

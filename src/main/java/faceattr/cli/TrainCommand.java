@@ -138,9 +138,10 @@ final class TrainCommand extends Subcommand {
             TrainOptions d = TrainOptions.defaults(name != null ? name : outDir.toAbsolutePath().getFileName().toString());
             Map<String, Double> ratios = new LinkedHashMap<>();
             ratio.forEach((kind, weight) -> ratios.put(kind.key(), weight));
-            o = new TrainOptions(d.name(), input, branch, tasks, epochs, batch, lr, d.weightDecay(), d.warmupEpochs(),
-                    d.clipNorm(), epochSize, ratios, classBalanced, noAugment ? Augmenter.Options.NONE : d.augment(),
-                    patience, seed, init, bnMomentum);
+            o = d.toBuilder().optInputSize(input).optBranchPoint(branch).optTasks(tasks).optEpochs(epochs)
+                    .optBatch(batch).optLearningRate(lr).optEpochSize(epochSize).optRatios(ratios)
+                    .optClassBalanced(classBalanced).optAugment(noAugment ? Augmenter.Options.NONE : d.augment())
+                    .optPatience(patience).optSeed(seed).optInit(init).optBnMomentum(bnMomentum).build();
             split = new Splits.Options(valFraction, o.seed(), null, null);
             if (utkAges != null) {
                 String[] p = utkAges.split("-");

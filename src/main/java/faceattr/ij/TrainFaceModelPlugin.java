@@ -75,10 +75,8 @@ public final class TrainFaceModelPlugin implements PlugIn {
         TrainOptions o;
         try {
             TrainingRun.parse(specs);
-            o = new TrainOptions(model.toAbsolutePath().getFileName().toString(), d.inputSize(), d.branchPoint(),
-                    d.tasks(), epochs, batch, d.learningRate(), d.weightDecay(), d.warmupEpochs(), d.clipNorm(), 0,
-                    d.ratios(), false, d.augment(), d.patience(), d.seed(), init.isEmpty() ? null : Path.of(init),
-                    d.bnMomentum());
+            o = d.toBuilder().setName(model.toAbsolutePath().getFileName().toString()).optEpochs(epochs)
+                    .optBatch(batch).optInit(init.isEmpty() ? null : Path.of(init)).build();
         } catch (IllegalArgumentException e) {
             DetectFacesPlugin.error(COMMAND, e.getMessage());
             return;

@@ -1,5 +1,6 @@
 package faceattr.train;
 
+import faceattr.data.FaceLabels;
 import faceattr.data.Sample;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -57,6 +58,24 @@ public final class EpochPlan {
         }
         java.util.Collections.shuffle(out, r);
         return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /**
+     * The class that class-balanced sampling equalises: per source, its main label (RAF-DB:
+     * emotion; FairFace and UTKFace: race).
+     */
+    static int balanceClass(Sample s) {
+        FaceLabels l = s.labels();
+        if (l.emotion() != null) {
+            return l.emotion();
+        }
+        if (l.race7() != null) {
+            return l.race7();
+        }
+        if (l.race5() != null) {
+            return l.race5();
+        }
+        return l.ageGroup() != null ? l.ageGroup() : l.gender() != null ? l.gender() : 0;
     }
 
     private static List<Integer> draw(List<Sample> samples, List<Integer> pool, int n, ToIntFunction<Sample> balanceOn,

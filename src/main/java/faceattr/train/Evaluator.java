@@ -19,7 +19,6 @@ import faceattr.engine.Autograd;
 import faceattr.engine.Engines;
 import faceattr.estimate.AttributeTranslator;
 import faceattr.io.AtomicFiles;
-import faceattr.io.Csv;
 import faceattr.io.Json;
 import faceattr.model.ModelConfig;
 import faceattr.model.ModelConfigJson;
@@ -100,7 +99,7 @@ public final class Evaluator {
         try (NDManager manager = Engines.newManager()) {
             MultiTaskNet net = new MultiTaskNet(config);
             net.initialize(manager);
-            int loaded = FaceTrainer.loadWeights(folder, net);
+            int loaded = Weights.loadMatching(folder, net);
             int needed = net.getParameters().size();
             if (loaded != needed) {
                 throw new FaceAttrException(modelDir, "only " + loaded + " of the network's " + needed + " tensors "
@@ -134,7 +133,7 @@ public final class Evaluator {
                             folder.card().mean(), folder.card().std()), new Shape(c.size(), 3, config.inputSize(),
                             config.inputSize()));
                     NDList logits = net.forward(ps, new NDList(x), false);
-                    predictions.addAll(Evaluation.predictions(FaceTrainer.allTasks(logits, config, sub), l,
+                    predictions.addAll(Evaluation.predictions(Batches.allTasks(logits, config, sub), l,
                             config.tasks(), config.ageBins()));
                 }
             }
@@ -182,9 +181,7 @@ public final class Evaluator {
                 Plots.confusion(e.getKey(), Evaluation.classes(e.getKey()), e.getValue(), out.resolve(name));
                 plots.add(name);
             }
-            Path history = FaceTrainer.trainingDir(modelDir).resolve("history.csv");
-            if (Files.isRegularFile(history)) {
-                Plots.curves(Csv.read(history), out.resolve("training_curves.png"));
+            if (History.plot(modelDir, out.resolve("training_curves.png"))) {
                 plots.add("training_curves.png");
             }
             String md = Reports.markdown(model, r, plots);

@@ -131,7 +131,7 @@ public final class TrainingRun {
             if (split.minAge() != null) {
                 notes.put(UTK_AGES, split.minAge() + "-" + split.maxAge());
             }
-            return FaceTrainer.train(split0, options, crops, out, resume, progress, log, notes);
+            return new FaceTrainer(options).run(split0, crops, out, resume, progress, log, notes);
         } finally {
             crops.close();
         }

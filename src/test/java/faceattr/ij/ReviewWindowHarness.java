@@ -146,10 +146,9 @@ public final class ReviewWindowHarness {
         check(back.samples().get(0).labels().gender() == 0, "exported gender is the reviewed one (male)");
         check(back.samples().get(0).labels().age() == 42.0, "exported age is the reviewed one");
 
-        faceattr.train.TrainOptions d = faceattr.train.TrainOptions.defaults("curated");
-        faceattr.train.TrainOptions o = new faceattr.train.TrainOptions("curated", 112, d.branchPoint(), d.tasks(), 1, 4,
-                d.learningRate(), d.weightDecay(), 0, d.clipNorm(), 0, d.ratios(), false,
-                faceattr.train.Augmenter.Options.NONE, 0, 1, null, 0.1);
+        faceattr.train.TrainOptions o = faceattr.train.TrainOptions.builder().setName("curated").optEpochs(1)
+                .optBatch(4).optWarmupEpochs(0).optAugment(faceattr.train.Augmenter.Options.NONE).optPatience(0)
+                .optSeed(1).optBnMomentum(0.1).build();
         Path model = dir.resolve("curated");
         faceattr.train.TrainingRun.run(java.util.List.of("faceattr:" + dataset), o,
                 faceattr.data.Splits.Options.DEFAULT, model, false, Progress.NONE, l -> { });

@@ -8,7 +8,6 @@ import faceattr.data.DatasetKind;
 import faceattr.data.Sample;
 import faceattr.data.Splits;
 import faceattr.labels.LabelSpaces;
-import faceattr.labels.Task;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,8 +55,8 @@ class LearningTest {
     }
 
     static TrainOptions options(int epochs) {
-        return new TrainOptions("synthetic", 112, 7, List.of(Task.values()), epochs, 16, 1e-3, 0.01, 0.5, 5, 0,
-                Map.of(), false, Augmenter.Options.NONE, 0, 42, null, 0.1);
+        return TrainOptions.builder().setName("synthetic").optEpochs(epochs).optBatch(16).optWeightDecay(0.01)
+                .optWarmupEpochs(0.5).optAugment(Augmenter.Options.NONE).optPatience(0).optBnMomentum(0.1).build();
     }
 
     @Test
@@ -67,7 +66,7 @@ class LearningTest {
             throw new IllegalStateException("the generated sets are aligned");
         }, "");
         List<String> log = new ArrayList<>();
-        FaceTrainer.Result r = FaceTrainer.train(samples, options(10), crops, tmp.resolve("model"), false,
+        FaceTrainer.Result r = new FaceTrainer(options(10)).run(samples, crops, tmp.resolve("model"), false,
                 Progress.NONE, line -> {
                     log.add(line);
                     System.out.println(line);

@@ -14,12 +14,10 @@ import faceattr.data.Sample;
 import faceattr.data.Splits;
 import faceattr.io.safetensors.SafeTensorsFile;
 import faceattr.io.safetensors.SafeTensorsReader;
-import faceattr.labels.Task;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,8 +42,8 @@ class ResumeTest {
     }
 
     private static TrainOptions options(int epochs) {
-        return new TrainOptions("resume", 112, 7, List.of(Task.values()), epochs, 8, 1e-3, 0.01, 0.5, 5, 0, Map.of(),
-                false, Augmenter.Options.DEFAULT, 0, 11, null, 0.1);
+        return TrainOptions.builder().setName("resume").optEpochs(epochs).optBatch(8).optWeightDecay(0.01)
+                .optWarmupEpochs(0.5).optPatience(0).optSeed(11).optBnMomentum(0.1).build();
     }
 
     private static CropSource crops() {
@@ -59,7 +57,7 @@ class ResumeTest {
     @Test
     void stoppedMidEpochThenResumedGivesTheSameWeights() throws Exception {
         Path straight = tmp.resolve("straight");
-        FaceTrainer.train(samples, options(3), crops(), straight, false, Progress.NONE, l -> { });
+        new FaceTrainer(options(3)).run(samples, crops(), straight, false, Progress.NONE, l -> { });
 
         Path resumed = tmp.resolve("resumed");
         int[] reports = {0};
@@ -74,12 +72,13 @@ class ResumeTest {
                 return reports[0] >= 6; // 4 steps per epoch: the 3rd step of epoch 2
             }
         };
-        assertThrows(CancelledException.class, () -> FaceTrainer.train(samples, options(3), crops(), resumed, false,
+        assertThrows(CancelledException.class, () -> new FaceTrainer(options(3)).run(samples, crops(), resumed, false,
                 stopInEpochTwo, l -> { }));
         String state = Files.readString(FaceTrainer.trainingDir(resumed).resolve("checkpoint/state.json"));
         assertTrue(state.contains("\"epoch\": 1"), state);
         List<String> log = new ArrayList<>();
-        FaceTrainer.Result r = FaceTrainer.train(samples, options(3), crops(), resumed, true, Progress.NONE, log::add);
+        FaceTrainer.Result r = new FaceTrainer(options(3)).run(samples, crops(), resumed, true, Progress.NONE,
+                log::add);
         assertTrue(log.get(0).startsWith("resuming after epoch 1"), log.toString());
         assertEquals(3, r.epochsRun());
 
@@ -98,32 +97,30 @@ class ResumeTest {
     @Test
     void resumingWithOtherOptionsIsRefused() throws Exception {
         Path model = tmp.resolve("other");
-        FaceTrainer.train(samples, options(1), crops(), model, false, Progress.NONE, l -> { });
-        TrainOptions changed = new TrainOptions("resume", 112, 7, List.of(Task.values()), 2, 16, 1e-3, 0.01, 0.5, 5,
-                0, Map.of(), false, Augmenter.Options.DEFAULT, 0, 11, null, 0.1);
-        FaceAttrException e = assertThrows(FaceAttrException.class, () -> FaceTrainer.train(samples, changed, crops(),
+        new FaceTrainer(options(1)).run(samples, crops(), model, false, Progress.NONE, l -> { });
+        TrainOptions changed = options(2).toBuilder().optBatch(16).build();
+        FaceAttrException e = assertThrows(FaceAttrException.class, () -> new FaceTrainer(changed).run(samples, crops(),
                 model, true, Progress.NONE, l -> { }));
         assertTrue(e.getMessage().contains("batch=8") && e.getMessage().contains("batch=16"), e.getMessage());
         // a fresh run into the same folder would overwrite the model and the checkpoint: refused
-        FaceAttrException fresh = assertThrows(FaceAttrException.class, () -> FaceTrainer.train(samples, options(1),
+        FaceAttrException fresh = assertThrows(FaceAttrException.class, () -> new FaceTrainer(options(1)).run(samples,
                 crops(), model, false, Progress.NONE, l -> { }));
         assertTrue(fresh.getMessage().contains("--resume"), fresh.getMessage());
         // other data (here: half the samples) is another run, not a continuation
-        FaceAttrException data = assertThrows(FaceAttrException.class, () -> FaceTrainer.train(
-                samples.subList(0, samples.size() / 2), options(2), crops(), model, true, Progress.NONE, l -> { }));
+        FaceAttrException data = assertThrows(FaceAttrException.class, () -> new FaceTrainer(options(2)).run(
+                samples.subList(0, samples.size() / 2), crops(), model, true, Progress.NONE, l -> { }));
         assertTrue(data.getMessage().contains("data="), data.getMessage());
         // more epochs with the same options is a continuation, not a change
-        FaceTrainer.Result r = FaceTrainer.train(samples, options(2), crops(), model, true, Progress.NONE, l -> { });
+        FaceTrainer.Result r = new FaceTrainer(options(2)).run(samples, crops(), model, true, Progress.NONE, l -> { });
         assertEquals(2, r.epochsRun());
     }
 
     @Test
     void aDivergingRunStopsWithAClearMessageAndNeverSavesNaNs() throws Exception {
         // A learning rate of 1e9 with clipping off sends the weights to infinity within a few steps.
-        TrainOptions wild = new TrainOptions("resume", 112, 7, List.of(Task.values()), 3, 8, 1e9, 0.01, 0, 0, 0,
-                Map.of(), false, Augmenter.Options.DEFAULT, 0, 11, null, 0.1);
+        TrainOptions wild = options(3).toBuilder().optLearningRate(1e9).optWarmupEpochs(0).optClipNorm(0).build();
         Path model = tmp.resolve("wild");
-        FaceAttrException e = assertThrows(FaceAttrException.class, () -> FaceTrainer.train(samples, wild, crops(),
+        FaceAttrException e = assertThrows(FaceAttrException.class, () -> new FaceTrainer(wild).run(samples, crops(),
                 model, false, Progress.NONE, l -> { }));
         assertTrue(e.getMessage().matches("(?s)the (loss|gradients) became (NaN|Infinity|-Infinity).*epoch \\d+, batch \\d+.*--lr.*"),
                 e.getMessage());

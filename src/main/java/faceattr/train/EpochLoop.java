@@ -1,0 +1,114 @@
+package faceattr.train;
+
+import ai.djl.engine.Engine;
+import faceattr.core.FaceAttrException;
+import faceattr.core.Progress;
+import faceattr.core.RgbImage;
+import faceattr.data.FaceLabels;
+import faceattr.data.Sample;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * The training steps of one epoch: the epoch's sample order, the batches of augmented crops, the
+ * learning rate of each step, and the progress line. Everything random is seeded by the epoch and
+ * the step, never by what ran before, so an epoch run after a resume is the epoch an uninterrupted
+ * run would have had.
+ */
+final class EpochLoop {
+    private final TrainOptions o;
+    private final List<Sample> train;
+    private final UsableCrops crops;
+    private final TrainingStep step;
+    private final Progress progress;
+    private final Engine engine;
+    private final Augmenter augmenter;
+    private final int epochSize;
+    private final int stepsPerEpoch;
+    private final LearningRateSchedule schedule;
+
+    /**
+     * @param o the options
+     * @param train the training samples
+     * @param crops their crops
+     * @param step the optimisation step
+     * @param progress progress and cancellation (checked before every step)
+     * @param engine the engine, whose seed sets the dropout masks
+     */
+    EpochLoop(TrainOptions o, List<Sample> train, UsableCrops crops, TrainingStep step, Progress progress,
+            Engine engine) {
+        this.o = o;
+        this.train = train;
+        this.crops = crops;
+        this.step = step;
+        this.progress = progress;
+        this.engine = engine;
+        this.augmenter = new Augmenter(o.augment());
+        this.epochSize = o.epochSize() > 0 ? o.epochSize() : train.size();
+        this.stepsPerEpoch = (epochSize + o.batch() - 1) / o.batch();
+        this.schedule = LearningRateSchedule.of(o, stepsPerEpoch);
+    }
+
+    /**
+     * Runs the epoch's steps, counting them in {@code state.step}.
+     *
+     * @param epoch the epoch, from 0
+     * @param state the run's state
+     * @return the mean training loss over the epoch's faces, NaN when no step ran
+     * @throws FaceAttrException when the loss or the gradients stop being finite
+     * @throws faceattr.core.CancelledException when cancelled
+     */
+    double run(int epoch, TrainingState state) throws FaceAttrException {
+        long t0 = System.nanoTime();
+        int[] order = EpochPlan.order(train, o.ratios(), epochSize, o.classBalanced() ? EpochPlan::balanceClass : null,
+                o.seed(), epoch);
+        double lossSum = 0;
+        int lossCount = 0;
+        for (int b = 0; b < stepsPerEpoch; b++) {
+            progress.checkCancelled();
+            List<RgbImage> batchCrops = new ArrayList<>();
+            List<FaceLabels> batchLabels = new ArrayList<>();
+            for (int j = b * o.batch(); j < Math.min(order.length, (b + 1) * o.batch()); j++) {
+                Sample s = train.get(order[j]);
+                RgbImage c = crops.crop(s);
+                if (c != null) {
+                    Random r = new Random(o.seed() * 7_919L + (long) epoch * 1_000_003L + j);
+                    batchCrops.add(augmenter.apply(c, r));
+                    batchLabels.add(s.labels());
+                }
+            }
+            if (batchCrops.size() < 2) {
+                continue; // BatchNorm needs two samples
+            }
+            long n = state.step + 1;
+            double lr = schedule.at(n);
+            engine.setRandomSeed((int) (o.seed() * 31 + n)); // dropout masks repeat on resume
+            Map<String, Double> parts = new LinkedHashMap<>();
+            double value = step.run(batchCrops, batchLabels, lr, epoch, b, parts);
+            state.step = n;
+            lossSum += value * batchCrops.size();
+            lossCount += batchCrops.size();
+            report(epoch, b, value, parts, lr, lossCount / Math.max(1e-9, (System.nanoTime() - t0) / 1e9));
+        }
+        return lossCount == 0 ? Double.NaN : lossSum / lossCount;
+    }
+
+    private void report(int epoch, int b, double loss, Map<String, Double> parts, double lr, double rate) {
+        long totalSteps = schedule.totalSteps();
+        long done = (long) epoch * stepsPerEpoch + b + 1;
+        progress.report((double) done / totalSteps, String.format(Locale.ROOT,
+                "epoch %d/%d step %d/%d loss %.4f (%s) lr %.2e %.1f img/s ETA %s", epoch + 1, o.epochs(), b + 1,
+                stepsPerEpoch, loss, History.describe(parts), lr, rate,
+                eta((totalSteps - done) * o.batch() / Math.max(rate, 1e-9))));
+    }
+
+    private static String eta(double seconds) {
+        long s = Math.round(seconds);
+        return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, (s % 3600) / 60)
+                : String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
+    }
+}

@@ -1,0 +1,66 @@
+package faceattr.train;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.ParameterStore;
+import faceattr.core.FaceAttrException;
+import faceattr.core.RgbImage;
+import faceattr.data.FaceLabels;
+import faceattr.engine.Engines;
+import faceattr.labels.LabelSpaces;
+import faceattr.model.MultiTaskNet;
+import faceattr.model.loss.MultiTaskLoss;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Random;
+
+/** Training speed for {@code faceattr bench --stage train}. */
+public final class StepBenchmark {
+    private StepBenchmark() {
+    }
+
+    /**
+     * The real training step (forward, masked loss, backward, clipping, AdamW) of the default
+     * network on random crops with every label, timed after two warm-up steps.
+     *
+     * @param inputSize the crop side
+     * @param batch faces per step
+     * @param steps timed steps (the median is reported)
+     * @return the median milliseconds per step
+     * @throws FaceAttrException when the engine fails
+     * @throws IllegalArgumentException when the input size or the batch is out of range
+     */
+    public static double stepMillis(int inputSize, int batch, int steps) throws FaceAttrException {
+        TrainOptions o = TrainOptions.builder().setName("bench").optInputSize(inputSize).optBatch(batch).build();
+        try (NDManager manager = Engines.newManager()) {
+            MultiTaskNet net = new MultiTaskNet(o.modelConfig());
+            net.initialize(manager);
+            net.prepareForTraining();
+            AdamW adam = new AdamW(manager, 0.9, 0.999, 1e-8, o.weightDecay());
+            TrainingStep step = new TrainingStep(net, new ParameterStore(manager, false), MultiTaskLoss.defaults(),
+                    adam, o.clipNorm(), manager);
+            Random r = new Random(1);
+            List<RgbImage> crops = new ArrayList<>();
+            List<FaceLabels> labels = new ArrayList<>();
+            for (int i = 0; i < batch; i++) {
+                byte[] px = new byte[inputSize * inputSize * 3];
+                r.nextBytes(px);
+                crops.add(new RgbImage(inputSize, inputSize, px));
+                int age = r.nextInt(90);
+                labels.add(new FaceLabels((double) age, LabelSpaces.ageGroupOf(age), r.nextInt(2), r.nextInt(7), null,
+                        r.nextInt(7)));
+            }
+            double[] t = new double[steps];
+            for (int i = -2; i < steps; i++) {
+                long t0 = System.nanoTime();
+                step.run(crops, labels, 1e-4, 0, 0, new LinkedHashMap<>());
+                if (i >= 0) {
+                    t[i] = (System.nanoTime() - t0) / 1e6;
+                }
+            }
+            Arrays.sort(t);
+            return t[steps / 2];
+        }
+    }
+}
