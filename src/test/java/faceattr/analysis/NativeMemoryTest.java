@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * The pipeline over 520 images in one JVM: the process's resident memory (native tensors, OpenCV
  * matrices, the allocator's pages) must level off once the shapes have been seen, not grow with
  * the number of images. A leak of one crop, one pyramid level or one NDArray per image (about
- * 0.1-0.5 MB here) would add 50-250 MB between the checkpoints.
+ * 0.1-0.5 MB here) would add 22-110 MB over the last 220 images.
  */
 class NativeMemoryTest {
     private static long rssKb() throws IOException {
@@ -29,6 +29,16 @@ class NativeMemoryTest {
             }
         }
         throw new IllegalStateException("no VmRSS in /proc/self/status");
+    }
+
+    /**
+     * Resident memory after a full garbage collection, KB. Without the collection, the heap's
+     * own growth (garbage piling up until the next collection, regions committed and uncommitted)
+     * moves RSS by hundreds of MB, which says nothing about native memory.
+     */
+    private static long settledRssKb() throws IOException {
+        System.gc();
+        return rssKb();
     }
 
     @Test
@@ -54,18 +64,22 @@ class NativeMemoryTest {
                     assertTrue(!r.isFailed(), r.failure());
                     faces += r.faces().size();
                 }
-                rss[b] = rssKb();
+                if (b == 0 || b == 100 / batch || b == 300 / batch || b == total / batch - 1) {
+                    rss[b] = settledRssKb();
+                }
             }
         }
         assertEquals(total, faces, "one face per image");
-        long warm = rss[100 / batch];
-        long mid = rss[300 / batch];
+        long early = rss[100 / batch];
+        long warm = rss[300 / batch];
         long end = rss[rss.length - 1];
-        System.out.printf(Locale.ROOT, "RSS after 8 images %d MB, 100: %d MB, 300: %d MB, 520: %d MB%n",
-                rss[0] / 1024, warm / 1024, mid / 1024, end / 1024);
-        assertTrue(end - warm < 48 * 1024, String.format(Locale.ROOT,
-                "resident memory grew by %d MB between image 100 and 520", (end - warm) / 1024));
-        assertTrue(end - mid < 24 * 1024, String.format(Locale.ROOT,
-                "resident memory grew by %d MB between image 300 and 520", (end - mid) / 1024));
+        System.out.printf(Locale.ROOT, "RSS after a GC, after 8 images %d MB, 100: %d MB, 300: %d MB, 520: %d MB%n",
+                rss[0] / 1024, early / 1024, warm / 1024, end / 1024);
+        // Up to a few hundred images the allocators and oneDNN's kernel cache still grow (after the
+        // 12000 x 9000 detection test in the same JVM, by 175 MB between images 100 and 300);
+        // from then on a leak of 0.1 MB per image adds 22 MB over the last 220 images. Measured:
+        // +3 to +4 MB, alone and after that test.
+        assertTrue(end - warm < 16 * 1024, String.format(Locale.ROOT,
+                "resident memory grew by %d MB between image 300 and 520", (end - warm) / 1024));
     }
 }
