@@ -170,13 +170,28 @@ public final class MultiTaskEstimator implements AttributeEstimator {
         for (Task t : config.tasks()) {
             b.optLabelSpace(t.key(), labels(t, config));
         }
+        return write(dir, b.build(), net);
+    }
+
+    /**
+     * Writes a network's parameters with a card as a model folder ({@link ModelFolder#write}:
+     * atomic, verified by reading back); the one place that turns a network into a model folder,
+     * for {@link #save} and for training's best model.
+     *
+     * @param dir the model folder to create or replace
+     * @param card the card, describing this network
+     * @param net the network
+     * @return the card as written (with the parameters file's hash)
+     * @throws FaceAttrException naming the folder when it cannot be written
+     */
+    public static ModelCard write(Path dir, ModelCard card, MultiTaskNet net) throws FaceAttrException {
         Map<String, float[]> values = new LinkedHashMap<>();
         Map<String, long[]> shapes = new LinkedHashMap<>();
         for (Pair<String, Parameter> p : net.getParameters()) {
             values.put(p.getKey(), p.getValue().getArray().toFloatArray());
             shapes.put(p.getKey(), p.getValue().getArray().getShape().getShape());
         }
-        return ModelFolder.write(dir, b.build(), values, shapes);
+        return ModelFolder.write(dir, card, values, shapes);
     }
 
     /**

@@ -1,7 +1,5 @@
 package faceattr.train;
 
-import ai.djl.nn.Parameter;
-import ai.djl.util.Pair;
 import faceattr.core.FaceAttrException;
 import faceattr.data.Sample;
 import faceattr.estimate.MultiTaskEstimator;
@@ -9,7 +7,6 @@ import faceattr.labels.Task;
 import faceattr.model.ModelConfig;
 import faceattr.model.MultiTaskNet;
 import faceattr.model.io.ModelCard;
-import faceattr.model.io.ModelFolder;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -88,12 +85,6 @@ final class BestModel {
         });
         ModelCard card = MultiTaskEstimator.defaultCard(o.name(), config).toBuilder().optTrainingData(data)
                 .optMetrics(finite).build();
-        Map<String, float[]> values = new LinkedHashMap<>();
-        Map<String, long[]> shapes = new LinkedHashMap<>();
-        for (Pair<String, Parameter> p : net.getParameters()) {
-            values.put(p.getKey(), p.getValue().getArray().toFloatArray());
-            shapes.put(p.getKey(), p.getValue().getArray().getShape().getShape());
-        }
-        ModelFolder.write(out, card, values, shapes);
+        MultiTaskEstimator.write(out, card, net);
     }
 }
