@@ -15,8 +15,8 @@ import faceattr.detect.Box;
 import faceattr.detect.DetectedFace;
 import faceattr.detect.FaceDetector;
 import faceattr.detect.Landmarks;
-import faceattr.estimate.AttributeEstimator;
 import faceattr.estimate.FaceAttributes;
+import faceattr.estimate.PixelAgeEstimator;
 import faceattr.image.ImageOps;
 import faceattr.io.ImageFiles;
 import java.nio.file.Files;
@@ -184,49 +184,6 @@ class FaceAnalyzerTest {
         }
     }
 
-    /** Age = the image's first pixel; fails to crop an image whose value is 66, and to estimate 77. */
-    private static final class PickyEstimator implements AttributeEstimator {
-        int estimateCalls;
-
-        @Override
-        public String name() {
-            return "picky";
-        }
-
-        @Override
-        public boolean estimatesRace() {
-            return false;
-        }
-
-        @Override
-        public RgbImage crop(RgbImage image, DetectedFace face) {
-            if ((image.pixels()[0] & 0xff) == 66) {
-                throw new IllegalArgumentException("landmarks are degenerate");
-            }
-            return image;
-        }
-
-        @Override
-        public List<FaceAttributes> estimate(List<RgbImage> crops) throws FaceAttrException {
-            estimateCalls++;
-            List<FaceAttributes> out = new ArrayList<>();
-            for (RgbImage c : crops) {
-                int v = c.pixels()[0] & 0xff;
-                if (v == 77) {
-                    throw new FaceAttrException("the engine failed on this crop");
-                }
-                out.add(FaceAttributes.builder().setModel("picky").setAge(v, 1)
-                        .setAgeGroup(new double[] {1, 0, 0, 0, 0, 0, 0, 0, 0}).setGender(new double[] {0.5, 0.5})
-                        .setEmotion(new double[] {1, 0, 0, 0, 0, 0, 0}).build());
-            }
-            return out;
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
     private static RgbImage grey(int v) {
         byte[] px = new byte[32 * 32 * 3];
         Arrays.fill(px, (byte) v);
@@ -235,7 +192,7 @@ class FaceAnalyzerTest {
 
     @Test
     void aFailingDetectionCropOrEstimationCostsOnlyItsOwnImage() throws Exception {
-        PickyEstimator est = new PickyEstimator();
+        PixelAgeEstimator est = new PixelAgeEstimator(66, 77);
         List<Integer> values = List.of(10, 13, 20, 66, 30, 77, 40);
         List<RgbImage> images = values.stream().map(FaceAnalyzerTest::grey).toList();
         List<String> names = values.stream().map(v -> "img" + v).toList();

@@ -140,39 +140,9 @@ class DetectFacesPluginTest {
         assertTrue(r.faces().isStack());
     }
 
-    /** Says the age is the plane's first pixel value: proves each plane's faces get their own crop. */
-    private static final class StubEstimator implements faceattr.estimate.AttributeEstimator {
-        @Override
-        public String name() {
-            return "stub";
-        }
-
-        @Override
-        public boolean estimatesRace() {
-            return false;
-        }
-
-        @Override
-        public RgbImage crop(RgbImage image, DetectedFace face) {
-            return image;
-        }
-
-        @Override
-        public List<faceattr.estimate.FaceAttributes> estimate(List<RgbImage> crops) {
-            return crops.stream().map(c -> faceattr.estimate.FaceAttributes.builder().setModel("stub")
-                    .setAge(c.pixels()[0] & 0xff, 1).setAgeGroup(new double[] {1, 0, 0, 0, 0, 0, 0, 0, 0})
-                    .setGender(new double[] {0.25, 0.75})
-                    .setEmotion(new double[] {0, 1, 0, 0, 0, 0, 0}).build()).toList();
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
     @Test
     void analyzeEstimatesEveryPlaneAndPublishesAttributes() throws Exception {
-        DetectFacesPlugin.Result r = detect(numberedStack(3), new StubDetector(), new StubEstimator(), true,
+        DetectFacesPlugin.Result r = detect(numberedStack(3), new StubDetector(), new faceattr.estimate.PixelAgeEstimator(), true,
                 Progress.NONE);
         assertEquals(3, r.faces().planes().size());
         for (int i = 0; i < 3; i++) {
