@@ -393,6 +393,22 @@ class CliIT {
     }
 
     @Test
+    void benchTrainTimesRealStepsAtBothInputSizes() throws Exception {
+        Run r = faceattr("bench", "--stage", "train", "--repeat", "1", "--batch", "4");
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = r.out().lines().filter(l -> l.startsWith("BENCH train ")).toList();
+        assertEquals(2, lines.size(), r.out());
+        for (int k = 0; k < 2; k++) {
+            assertTrue(lines.get(k).startsWith("BENCH train input=" + (k == 0 ? 112 : 224) + " batch=4 ms_per_step="),
+                    lines.get(k));
+            double ms = Double.parseDouble(lines.get(k).replaceAll(".*ms_per_step=([0-9.]+).*", "$1"));
+            double perS = Double.parseDouble(lines.get(k).replaceAll(".*images_per_s=([0-9.]+).*", "$1"));
+            // the two figures describe the same steps: images/s = batch / seconds per step
+            assertEquals(4 / (ms / 1000), perS, 0.1, lines.get(k));
+        }
+    }
+
+    @Test
     void infoNamesTheEngineAndNatives() throws Exception {
         Run r = faceattr("info");
         assertEquals(0, r.code(), r.err());
