@@ -1,8 +1,6 @@
 package faceattr.ij;
 
 import faceattr.core.Progress;
-import faceattr.detect.DetectorSettings;
-import faceattr.detect.RfemtcDetector;
 import faceattr.labels.Task;
 import faceattr.reference.ReferenceEstimator;
 import ij.IJ;
@@ -166,6 +164,6 @@ public final class ReviewWindowHarness {
             again = DetectFacesPlugin.detect(imp, a, true, Progress.NONE);
         }
         faceattr.estimate.FaceAttributes a = again.faces().planes().get(0).attributes().get(0);
-        check("curated".equals(a.modelName()) && a.hasRace(), "analyzed with the new model: " + a.modelName());
+        check("curated".equals(a.modelName()) && a.has(Task.RACE), "analyzed with the new model: " + a.modelName());
     }
 }
