@@ -233,7 +233,8 @@ public final class DatasetExporter {
             row.add(withRace5.text(t)); // the label columns, in Target order
         }
         row.addAll(List.of(Boolean.toString(f.reviewed()), f.image(), Integer.toString(f.face()),
-                f.box() == null ? "" : FacesCsv.number(f.box().x()), f.box() == null ? "" : FacesCsv.number(f.box().y()),
+                f.box() == null ? "" : FacesCsv.number(f.box().x()),
+                f.box() == null ? "" : FacesCsv.number(f.box().y()),
                 f.box() == null ? "" : FacesCsv.number(f.box().width()),
                 f.box() == null ? "" : FacesCsv.number(f.box().height()), lm.toString(), f.model()));
         return row;

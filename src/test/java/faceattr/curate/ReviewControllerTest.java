@@ -21,11 +21,14 @@ class ReviewControllerTest {
 
     private ReviewSession session() {
         return new ReviewSession(List.of(
-                new ReviewFace("p", "face-1", LabelSet.NONE.with(Target.AGE, 30.0).with(Target.AGE_GROUP, 4).with(Target.GENDER, 1).with(Target.EMOTION, 1), Map.of("gender", 0.95), 5,
+                new ReviewFace("p", "face-1", LabelSet.NONE.with(Target.AGE, 30.0).with(Target.AGE_GROUP, 4)
+                        .with(Target.GENDER, 1).with(Target.EMOTION, 1), Map.of("gender", 0.95), 5,
                         false, false),
-                new ReviewFace("p", "face-2", LabelSet.NONE.with(Target.AGE, 50.0).with(Target.AGE_GROUP, 6).with(Target.GENDER, 0).with(Target.EMOTION, 0), Map.of("gender", 0.52), 8,
+                new ReviewFace("p", "face-2", LabelSet.NONE.with(Target.AGE, 50.0).with(Target.AGE_GROUP, 6)
+                        .with(Target.GENDER, 0).with(Target.EMOTION, 0), Map.of("gender", 0.52), 8,
                         false, false),
-                new ReviewFace("p", "face-3", LabelSet.NONE.with(Target.AGE, 8.0).with(Target.AGE_GROUP, 1).with(Target.GENDER, 1).with(Target.EMOTION, 6), Map.of("gender", 0.8), 2,
+                new ReviewFace("p", "face-3", LabelSet.NONE.with(Target.AGE, 8.0).with(Target.AGE_GROUP, 1)
+                        .with(Target.GENDER, 1).with(Target.EMOTION, 6), Map.of("gender", 0.8), 2,
                         false, false)), tmp.resolve("r.json"));
     }
 

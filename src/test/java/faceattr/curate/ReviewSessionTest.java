@@ -23,7 +23,8 @@ class ReviewSessionTest {
     Path tmp;
 
     private static ReviewFace face(String roi, double genderP, double emotionP, double ageStd) {
-        return new ReviewFace("photo.png", roi, LabelSet.NONE.with(Target.AGE, 30.0).with(Target.AGE_GROUP, 4).with(Target.GENDER, 1).with(Target.EMOTION, 1),
+        return new ReviewFace("photo.png", roi, LabelSet.NONE.with(Target.AGE, 30.0).with(Target.AGE_GROUP, 4)
+                .with(Target.GENDER, 1).with(Target.EMOTION, 1),
                 Map.of("gender", genderP, "emotion", emotionP, "age_group", 0.6), ageStd, false, false);
     }
 
@@ -55,7 +56,8 @@ class ReviewSessionTest {
                 "the autosave holds the edit");
 
         s.setAge(0, 67);
-        assertEquals(LabelSpaces.ageGroupOf(67), s.faces().get(0).labels().index(Target.AGE_GROUP), "the age group follows");
+        assertEquals(LabelSpaces.ageGroupOf(67), s.faces().get(0).labels().index(Target.AGE_GROUP),
+                "the age group follows");
         s.setClass(2, Task.RACE, LabelSpaces.RACE_FAIRFACE.indexOf("Southeast Asian"));
         assertEquals(LabelSpaces.RACE_UTKFACE.indexOf("Asian"), s.faces().get(2).labels().index(Target.RACE5));
         s.setNotAFace(2, true);
@@ -101,7 +103,8 @@ class ReviewSessionTest {
 
     @Test
     void savedFacesNotShownAreKeptAndMatchingNeedsTheSamePosition() throws Exception {
-        ReviewFace other = new ReviewFace("photo.png", "s2-face-1", LabelSet.NONE.with(Target.AGE, 20.0).with(Target.AGE_GROUP, 3).with(Target.GENDER, 0).with(Target.EMOTION, 0),
+        ReviewFace other = new ReviewFace("photo.png", "s2-face-1", LabelSet.NONE.with(Target.AGE, 20.0)
+                .with(Target.AGE_GROUP, 3).with(Target.GENDER, 0).with(Target.EMOTION, 0),
                 Map.of(), 1, true, false, "1 2 3 4 5 6 7 8 9 10");
         ReviewSession s = new ReviewSession(List.of(face("face-1", 0.9, 0.9, 1)), List.of(other),
                 tmp.resolve("kept.json"));

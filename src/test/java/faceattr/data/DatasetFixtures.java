@@ -49,7 +49,9 @@ public final class DatasetFixtures {
     public static void utkface(Path dir, List<int[]> ageGenderRace, Painter painter) throws IOException {
         long stamp = 20170116174525125L;
         for (int[] r : ageGenderRace) {
-            LabelSet l = LabelSet.NONE.with(Target.AGE, r[0]).with(Target.AGE_GROUP, faceattr.labels.LabelSpaces.ageGroupOf(r[0])).with(Target.GENDER, r[1]).with(Target.RACE5, r[2]);
+            LabelSet l = LabelSet.NONE.with(Target.AGE, r[0])
+                    .with(Target.AGE_GROUP, faceattr.labels.LabelSpaces.ageGroupOf(r[0])).with(Target.GENDER, r[1])
+                    .with(Target.RACE5, r[2]);
             jpg(dir.resolve(r[0] + "_" + r[1] + "_" + r[2] + "_" + stamp++ + ".jpg.chip.jpg"), painter.apply(l));
         }
         BufferedImage any = GREY.apply(LabelSet.NONE);
@@ -87,7 +89,9 @@ public final class DatasetFixtures {
     }
 
     private static LabelSet labels(String[] r) {
-        return LabelSet.NONE.with(Target.AGE_GROUP, faceattr.labels.LabelSpaces.AGE_GROUP.indexOf(r[0])).with(Target.GENDER, r[1].equals("Male") ? 0 : 1).with(Target.RACE7, faceattr.labels.LabelSpaces.RACE_FAIRFACE.indexOf(r[2]));
+        return LabelSet.NONE.with(Target.AGE_GROUP, faceattr.labels.LabelSpaces.AGE_GROUP.indexOf(r[0]))
+                .with(Target.GENDER, r[1].equals("Male") ? 0 : 1)
+                .with(Target.RACE7, faceattr.labels.LabelSpaces.RACE_FAIRFACE.indexOf(r[2]));
     }
 
     /**

@@ -17,7 +17,9 @@ class SplitsTest {
         List<Sample> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             int age = (i * 7) % 90;
-            out.add(new Sample(Path.of("u" + i + ".jpg"), "u" + i, LabelSet.NONE.with(Target.AGE, age).with(Target.AGE_GROUP, faceattr.labels.LabelSpaces.ageGroupOf(age)).with(Target.GENDER, i % 2).with(Target.RACE5, i % 5), true, null, "utkface"));
+            out.add(new Sample(Path.of("u" + i + ".jpg"), "u" + i, LabelSet.NONE.with(Target.AGE, age)
+                    .with(Target.AGE_GROUP, faceattr.labels.LabelSpaces.ageGroupOf(age)).with(Target.GENDER, i % 2)
+                    .with(Target.RACE5, i % 5), true, null, "utkface"));
         }
         return out;
     }
@@ -35,7 +37,8 @@ class SplitsTest {
         for (int g = 0; g < 9; g++) {
             final int group = g;
             long all = a.stream().filter(s -> s.labels().index(Target.AGE_GROUP) == group).count();
-            long val = Splits.of(a, Split.VAL).stream().filter(s -> s.labels().index(Target.AGE_GROUP) == group).count();
+            long val = Splits.of(a, Split.VAL).stream().filter(s -> s.labels().index(Target.AGE_GROUP) == group)
+                    .count();
             if (all >= 10) {
                 assertEquals(0.2, val / (double) all, 0.06, "age group " + g);
             }
@@ -47,7 +50,8 @@ class SplitsTest {
     @Test
     void keepsDatasetSplitsAndAppliesTheAgeProtocolToUtkFaceOnly() {
         List<Sample> samples = new ArrayList<>(utk(100));
-        samples.add(new Sample(Path.of("f.jpg"), "f", LabelSet.NONE.with(Target.AGE_GROUP, 0).with(Target.GENDER, 1).with(Target.RACE7, 2), true, Split.VAL,
+        samples.add(new Sample(Path.of("f.jpg"), "f", LabelSet.NONE.with(Target.AGE_GROUP, 0).with(Target.GENDER, 1)
+                .with(Target.RACE7, 2), true, Split.VAL,
                 "fairface"));
         List<Sample> out = Splits.apply(samples, Splits.Options.DEFAULT.ageRange(21, 60));
         assertTrue(out.stream().filter(s -> s.source().equals("utkface"))

@@ -137,13 +137,8 @@ class FaceAttributesTest {
         return p == null ? Double.NaN : p[argmax(p)];
     }
 
+    /** @return the index of the largest value, the first on a tie */
     private static int argmax(double[] p) {
-        int best = 0;
-        for (int i = 1; i < p.length; i++) {
-            if (p[i] > p[best]) {
-                best = i;
-            }
-        }
-        return best;
+        return java.util.stream.IntStream.range(0, p.length).reduce((i, j) -> p[j] > p[i] ? j : i).orElseThrow();
     }
 }

@@ -141,8 +141,10 @@ public final class ReviewWindowHarness {
                 Progress.NONE);
         check(exported.used() == 6, "exported " + exported.summary());
         faceattr.data.Loaded back = faceattr.data.DatasetKind.FACEATTR.load(dataset);
-        check(back.samples().get(0).labels().index(faceattr.labels.Target.GENDER) == 0, "exported gender is the reviewed one (male)");
-        check(back.samples().get(0).labels().get(faceattr.labels.Target.AGE) == 42.0, "exported age is the reviewed one");
+        check(back.samples().get(0).labels().index(faceattr.labels.Target.GENDER) == 0,
+                "exported gender is the reviewed one (male)");
+        check(back.samples().get(0).labels().get(faceattr.labels.Target.AGE) == 42.0,
+                "exported age is the reviewed one");
 
         faceattr.train.TrainOptions o = faceattr.train.TrainOptions.builder().setName("curated").optEpochs(1)
                 .optBatch(4).optWarmupEpochs(0).optAugment(faceattr.train.Augmenter.Options.NONE).optPatience(0)

@@ -60,7 +60,8 @@ class ReferenceEstimatorTest {
         // A negative regression output becomes age 0, never an invalid value.
         assertEquals(0, ReferenceEstimator.toAttributes(-2, new double[] {0.5, 0.5}, expr).ageMean(), 0);
         float[] surprised = {0, 0, 0, 0, 0, 0, 1};
-        assertEquals("surprise", ReferenceEstimator.toAttributes(30, new double[] {1, 0}, surprised).label(Task.EMOTION));
+        assertEquals("surprise",
+                ReferenceEstimator.toAttributes(30, new double[] {1, 0}, surprised).label(Task.EMOTION));
     }
 
     @Test
