@@ -1,11 +1,12 @@
 package faceattr.analysis;
 
-import faceattr.io.Csv;
 import faceattr.core.FaceAttrException;
 import faceattr.detect.Box;
 import faceattr.detect.DetectedFace;
 import faceattr.detect.Landmarks;
 import faceattr.estimate.FaceAttributes;
+import faceattr.io.Csv;
+import faceattr.labels.Task;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,9 +90,14 @@ public final class FacesCsv {
      * @return the values, formatted
      */
     public static List<String> attributeValues(FaceAttributes a) {
-        return List.of(String.format(Locale.ROOT, "%.1f", a.ageMean()), a.ageGroup(), probability(a.ageGroupP()),
-                a.gender(), probability(a.genderP()), a.hasRace() ? a.race() : "",
-                a.hasRace() ? probability(a.raceP()) : "", a.emotion(), probability(a.emotionP()), a.modelName());
+        List<String> v = new ArrayList<>(ATTRIBUTE_COLUMNS.size());
+        v.add(String.format(Locale.ROOT, "%.1f", a.ageMean()));
+        for (Task t : List.of(Task.AGE_GROUP, Task.GENDER, Task.RACE, Task.EMOTION)) { // the column order
+            v.add(a.has(t) ? a.label(t) : "");
+            v.add(a.has(t) ? probability(a.probability(t)) : "");
+        }
+        v.add(a.modelName());
+        return v;
     }
 
     /** @return a probability with four decimals, locale-independent */

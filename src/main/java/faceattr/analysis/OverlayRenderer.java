@@ -1,10 +1,11 @@
 package faceattr.analysis;
 
-import faceattr.image.ImageOps;
 import faceattr.core.RgbImage;
 import faceattr.detect.Box;
 import faceattr.detect.DetectedFace;
 import faceattr.detect.Landmarks;
+import faceattr.image.ImageOps;
+import faceattr.labels.Task;
 import java.util.List;
 import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -29,7 +30,8 @@ public final class OverlayRenderer {
      * @return the label
      */
     public static String label(faceattr.estimate.FaceAttributes a) {
-        return Math.round(a.ageMean()) + " " + (a.gender().equals("male") ? "M" : "F") + " " + a.emotion();
+        return Math.round(a.ageMean()) + " " + (a.label(Task.GENDER).equals("male") ? "M" : "F") + " "
+                + a.label(Task.EMOTION);
     }
 
     /**

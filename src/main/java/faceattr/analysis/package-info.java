@@ -8,7 +8,7 @@
  * ({@link faceattr.analysis.FacesCsv}), ROI values with their properties
  * ({@link faceattr.analysis.FaceRoiSet}) and labelled overlays
  * ({@link faceattr.analysis.OverlayRenderer}). Never imports ImageJ, AWT GUI classes or Swing.
- * <p>May depend on: core, image, engine, io, io.roi, detect, align, model.io, estimate,
+ * <p>May depend on: core, labels, image, engine, io, io.roi, detect, align, model.io, estimate,
  * reference.
  */
 package faceattr.analysis;

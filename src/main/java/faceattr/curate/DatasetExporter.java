@@ -1,17 +1,18 @@
 package faceattr.curate;
 
 import faceattr.align.FaceAligner;
+import faceattr.analysis.FacesCsv;
 import faceattr.core.FaceAttrException;
 import faceattr.core.Progress;
 import faceattr.core.RgbImage;
 import faceattr.data.DatasetKind;
-import faceattr.data.FaceLabels;
 import faceattr.data.LoadReport;
 import faceattr.io.AtomicFiles;
 import faceattr.io.Csv;
-import faceattr.analysis.FacesCsv;
 import faceattr.io.ImageFiles;
+import faceattr.labels.LabelSet;
 import faceattr.labels.LabelSpaces;
+import faceattr.labels.Target;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -113,23 +114,34 @@ public final class DatasetExporter {
     }
 
     /** @return the name of a label the format needs and the face lacks, or null */
-    static String missing(DatasetKind format, FaceLabels l) {
+    static String missing(DatasetKind format, LabelSet labels) {
+        if (format == DatasetKind.FACEATTR) {
+            return labels.isEmpty() ? "any" : null;
+        }
+        LabelSet l = completed(labels);
+        for (Map.Entry<Target, String> need : needs(format)) {
+            if (!l.has(need.getKey())) {
+                return need.getValue();
+            }
+        }
+        return null;
+    }
+
+    /** @return the labels a format's files hold, each with its name in the skip reason, in the order checked */
+    private static List<Map.Entry<Target, String>> needs(DatasetKind format) {
         return switch (format) {
-            case UTKFACE -> l.age() == null ? "age" : l.gender() == null ? "gender" : race5(l) == null ? "race" : null;
-            case FAIRFACE -> ageGroup(l) == null ? "age" : l.gender() == null ? "gender" : l.race7() == null
-                    ? "race (FairFace's 7 classes)" : null;
-            case RAFDB -> l.emotion() == null ? "emotion" : null;
-            case FACEATTR -> l.isEmpty() ? "any" : null;
+            case UTKFACE -> List.of(Map.entry(Target.AGE, "age"), Map.entry(Target.GENDER, "gender"),
+                    Map.entry(Target.RACE5, "race"));
+            case FAIRFACE -> List.of(Map.entry(Target.AGE_GROUP, "age"), Map.entry(Target.GENDER, "gender"),
+                    Map.entry(Target.RACE7, "race (FairFace's 7 classes)"));
+            case RAFDB -> List.of(Map.entry(Target.EMOTION, "emotion"));
+            case FACEATTR -> List.of();
         };
     }
 
-    private static Integer race5(FaceLabels l) {
-        return l.race5() != null ? l.race5() : l.race7() == null ? null
-                : LabelSpaces.RACE_FAIRFACE_TO_UTKFACE.apply(l.race7());
-    }
-
-    private static Integer ageGroup(FaceLabels l) {
-        return l.ageGroup() != null ? l.ageGroup() : l.age() == null ? null : LabelSpaces.ageGroupOf(l.age());
+    /** @return the labels with the age group from the age and 5-class race from 7-class race where they lack them */
+    private static LabelSet completed(LabelSet l) {
+        return l.completed(Target.AGE_GROUP).completed(Target.RACE5);
     }
 
     private static void write(List<ExportFace> faces, DatasetKind format, Path dir, int size,
@@ -158,27 +170,27 @@ public final class DatasetExporter {
             for (ExportFace f : e.getValue()) {
                 done++;
                 RgbImage crop = FaceAligner.align(img, f.landmarks(), size).crop();
-                FaceLabels l = f.labels();
+                LabelSet l = completed(f.labels());
                 n++;
                 boolean val = n % 5 == 0; // every fifth face validates, where the format has splits
                 switch (format) {
                     case UTKFACE -> {
-                        String name = Math.min(116, Math.round(l.age())) + "_" + l.gender() + "_" + race5(l) + "_"
-                                + (stamp + n) + ".jpg.chip.jpg";
+                        String name = Math.min(116, Math.round(l.get(Target.AGE))) + "_" + l.index(Target.GENDER) + "_"
+                                + l.index(Target.RACE5) + "_" + (stamp + n) + ".jpg.chip.jpg";
                         jpg(crop, dir.resolve(name));
                     }
                     case FAIRFACE -> {
                         String file = (val ? "val/" : "train/") + n + ".jpg";
                         jpg(crop, dir.resolve(file));
-                        (val ? valCsv : trainCsv).add(List.of(file, LabelSpaces.AGE_GROUP.className(ageGroup(l)),
-                                LabelSpaces.GENDER_FAIRFACE.className(l.gender()),
-                                LabelSpaces.RACE_FAIRFACE.className(l.race7()), "False"));
+                        (val ? valCsv : trainCsv).add(List.of(file, l.text(Target.AGE_GROUP),
+                                LabelSpaces.GENDER_FAIRFACE.className(l.index(Target.GENDER)), l.text(Target.RACE7),
+                                "False"));
                     }
                     case RAFDB -> {
                         String name = val ? String.format(Locale.ROOT, "test_%04d", n)
                                 : String.format(Locale.ROOT, "train_%05d", n);
                         jpg(crop, dir.resolve("Image/aligned/" + name + "_aligned.jpg"));
-                        int raf = LabelSpaces.EMOTION_RAFDB_TO_EMOTION.sourcesOf(l.emotion())[0] + 1;
+                        int raf = LabelSpaces.EMOTION_RAFDB_TO_EMOTION.sourcesOf(l.index(Target.EMOTION))[0] + 1;
                         lines.add(name + ".jpg " + raf);
                     }
                     case FACEATTR -> {
@@ -210,21 +222,22 @@ public final class DatasetExporter {
     }
 
     private static List<String> faceattrRow(String file, ExportFace f) {
-        FaceLabels l = f.labels();
+        LabelSet l = f.labels();
         StringBuilder lm = new StringBuilder();
         for (double v : f.landmarks().toArray()) {
             lm.append(lm.length() == 0 ? "" : " ").append(FacesCsv.number(v));
         }
-        return List.of(file, l.age() == null ? "" : String.format(Locale.ROOT, "%.1f", l.age()),
-                l.ageGroup() == null ? "" : LabelSpaces.AGE_GROUP.className(l.ageGroup()),
-                l.gender() == null ? "" : LabelSpaces.GENDER.className(l.gender()),
-                l.race7() == null ? "" : LabelSpaces.RACE_FAIRFACE.className(l.race7()),
-                race5(l) == null ? "" : LabelSpaces.RACE_UTKFACE.className(race5(l)),
-                l.emotion() == null ? "" : LabelSpaces.EMOTION.className(l.emotion()), Boolean.toString(f.reviewed()),
-                f.image(), Integer.toString(f.face()), f.box() == null ? "" : FacesCsv.number(f.box().x()),
+        List<String> row = new ArrayList<>(List.of(file));
+        LabelSet withRace5 = l.completed(Target.RACE5); // the age group stays as labelled
+        for (Target t : Target.values()) {
+            row.add(withRace5.text(t)); // the label columns, in Target order
+        }
+        row.addAll(List.of(Boolean.toString(f.reviewed()), f.image(), Integer.toString(f.face()),
+                f.box() == null ? "" : FacesCsv.number(f.box().x()),
                 f.box() == null ? "" : FacesCsv.number(f.box().y()),
                 f.box() == null ? "" : FacesCsv.number(f.box().width()),
-                f.box() == null ? "" : FacesCsv.number(f.box().height()), lm.toString(), f.model());
+                f.box() == null ? "" : FacesCsv.number(f.box().height()), lm.toString(), f.model()));
+        return row;
     }
 
     private static void csv(Path file, List<String> header, List<List<String>> rows) throws IOException {

@@ -1,8 +1,8 @@
 package faceattr.curate;
 
-import faceattr.data.FaceLabels;
 import faceattr.detect.Box;
 import faceattr.detect.Landmarks;
+import faceattr.labels.LabelSet;
 import java.util.Objects;
 
 /**
@@ -17,7 +17,7 @@ import java.util.Objects;
  * @param notAFace whether a person marked it as not a face (never exported)
  * @param model the estimator that produced the labels
  */
-public record ExportFace(String image, int face, Box box, Landmarks landmarks, FaceLabels labels, boolean reviewed,
+public record ExportFace(String image, int face, Box box, Landmarks landmarks, LabelSet labels, boolean reviewed,
         boolean notAFace, String model) {
     /** Checks. */
     public ExportFace {

@@ -1,12 +1,11 @@
 package faceattr.curate;
 
 import faceattr.core.FaceAttrException;
-import faceattr.data.FaceLabels;
 import faceattr.detect.Box;
 import faceattr.detect.Landmarks;
 import faceattr.io.Csv;
-import faceattr.labels.LabelSpace;
-import faceattr.labels.LabelSpaces;
+import faceattr.labels.LabelSet;
+import faceattr.labels.Target;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,11 +56,11 @@ public final class FacesCsvReader {
                     lm[i] = Double.parseDouble(f.get(k + i));
                 }
                 Box box = new Box(num(f, h, "x"), num(f, h, "y"), num(f, h, "width"), num(f, h, "height"));
-                Integer race7 = index(LabelSpaces.RACE_FAIRFACE, cell(f, h, "race"));
-                FaceLabels labels = new FaceLabels(optNum(f, h, "age"), index(LabelSpaces.AGE_GROUP, cell(f, h,
-                        "age_group")), index(LabelSpaces.GENDER, cell(f, h, "gender")), race7,
-                        race7 == null ? null : LabelSpaces.RACE_FAIRFACE_TO_UTKFACE.apply(race7),
-                        index(LabelSpaces.EMOTION, cell(f, h, "emotion")));
+                LabelSet labels = LabelSet.NONE;
+                for (Target t : Target.values()) {
+                    labels = labels.withText(t, cell(f, h, t.column())); // faces.csv has no race5 column
+                }
+                labels = labels.completed(Target.RACE5);
                 String slice = cell(f, h, "slice");
                 if (!slice.isEmpty() && !slice.equals("1")) {
                     throw new IllegalArgumentException("slice " + slice + ": faces of stack slices other than the "
@@ -91,13 +90,4 @@ public final class FacesCsvReader {
         return Double.parseDouble(cell(f, h, column));
     }
 
-    private static Double optNum(List<String> f, List<String> h, String column) {
-        String v = cell(f, h, column);
-        return v.isEmpty() ? null : Double.valueOf(v);
-    }
-
-    /** @return the class of a label name (an empty cell: null); an unknown name is an IllegalArgumentException */
-    private static Integer index(LabelSpace space, String v) {
-        return v.isEmpty() ? null : space.index(v);
-    }
 }

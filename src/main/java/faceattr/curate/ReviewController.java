@@ -1,6 +1,8 @@
 package faceattr.curate;
 
 import faceattr.core.FaceAttrException;
+import faceattr.labels.LabelSet;
+import faceattr.labels.Target;
 import faceattr.labels.Task;
 import java.util.List;
 import java.util.function.Predicate;
@@ -214,13 +216,13 @@ public final class ReviewController {
         if (filter == 3) {
             // Same value as the selected face, for the selected class attribute (not age).
             int face = selectedFace() >= 0 ? selectedFace() : lastSelected;
-            Integer v = face < 0 || attribute() == Task.AGE ? null
-                    : ReviewSession.get(session.faces().get(face).labels(), attribute());
-            if (v == null) {
+            LabelSet l = face < 0 || attribute() == Task.AGE ? LabelSet.NONE : session.faces().get(face).labels();
+            Target t = Target.of(attribute());
+            if (!l.has(t)) {
                 filter = 0;
             } else {
                 valueAttribute = attribute();
-                valueClass = v;
+                valueClass = l.index(t);
             }
         }
         refresh();

@@ -1,6 +1,6 @@
 package faceattr.curate;
 
-import faceattr.data.FaceLabels;
+import faceattr.labels.LabelSet;
 import java.util.Objects;
 
 /**
@@ -19,7 +19,7 @@ import java.util.Objects;
  * @param where the face's landmarks as the ROI property holds them (empty when unknown): a saved
  *     review is restored onto a ROI only where both name and landmarks agree
  */
-public record ReviewFace(String image, String roi, FaceLabels labels, java.util.Map<String, Double> confidence,
+public record ReviewFace(String image, String roi, LabelSet labels, java.util.Map<String, Double> confidence,
         double ageStd, boolean reviewed, boolean notAFace, String where) {
     /** Copies. */
     public ReviewFace {
@@ -31,7 +31,7 @@ public record ReviewFace(String image, String roi, FaceLabels labels, java.util.
     }
 
     /** A face whose position is not known ({@code where} empty). */
-    public ReviewFace(String image, String roi, FaceLabels labels, java.util.Map<String, Double> confidence,
+    public ReviewFace(String image, String roi, LabelSet labels, java.util.Map<String, Double> confidence,
             double ageStd, boolean reviewed, boolean notAFace) {
         this(image, roi, labels, confidence, ageStd, reviewed, notAFace, "");
     }
@@ -56,7 +56,7 @@ public record ReviewFace(String image, String roi, FaceLabels labels, java.util.
         return min;
     }
 
-    ReviewFace with(FaceLabels l, java.util.Map<String, Double> conf, double std, boolean rev, boolean notFace) {
+    ReviewFace with(LabelSet l, java.util.Map<String, Double> conf, double std, boolean rev, boolean notFace) {
         return new ReviewFace(image, roi, l, conf, std, rev, notFace, where);
     }
 }

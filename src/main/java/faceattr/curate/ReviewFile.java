@@ -2,9 +2,10 @@ package faceattr.curate;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import faceattr.data.FaceLabels;
 import faceattr.io.Json;
 import faceattr.io.JsonFields;
+import faceattr.labels.LabelSet;
+import faceattr.labels.Target;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -14,8 +15,9 @@ import java.util.Map;
  * The JSON form of a review's autosave file, format 1:
  * {@code {"format": 1, "faces": [{"image", "roi", "labels": {"age", "ageGroup", "gender",
  * "race7", "race5", "emotion"}, "confidence": {task: p}, "ageStd", "reviewed", "notAFace",
- * "where"}]}}. The keys are the component names of {@link ReviewFace} and {@link FaceLabels},
- * as the first version wrote them; labels that are not set are left out. Confidences and the
+ * "where"}]}}. The keys are the component names of {@link ReviewFace} and of the record of six
+ * labels the first version wrote ({@link #key}: a target's key in camel case); labels that are
+ * not set are left out. Confidences and the
  * age standard deviation may be NaN (unknown), written as the bare word and read back leniently.
  */
 final class ReviewFile {
@@ -46,17 +48,23 @@ final class ReviewFile {
         return Json.write(root);
     }
 
-    private static JsonObject labels(FaceLabels l) {
+    private static JsonObject labels(LabelSet l) {
         JsonObject o = new JsonObject();
-        o.addProperty("age", l.age());
-        o.addProperty("ageGroup", l.ageGroup());
-        o.addProperty("gender", l.gender());
-        o.addProperty("race7", l.race7());
-        o.addProperty("race5", l.race5());
-        o.addProperty("emotion", l.emotion());
-        // addProperty stores null as JSON null; unset labels are left out instead, as always
-        o.entrySet().removeIf(e -> e.getValue().isJsonNull());
+        for (Target t : l.targets()) {
+            if (t.isClass()) {
+                o.addProperty(key(t), l.index(t));
+            } else {
+                o.addProperty(key(t), l.get(t));
+            }
+        }
         return o;
+    }
+
+    /** @return a target's key in the file: {@code age}, {@code ageGroup}, {@code race7}, ... */
+    static String key(Target t) {
+        String k = t.key();
+        int u = k.indexOf('_');
+        return u < 0 ? k : k.substring(0, u) + Character.toUpperCase(k.charAt(u + 1)) + k.substring(u + 2);
     }
 
     /**
@@ -87,12 +95,13 @@ final class ReviewFile {
         return out;
     }
 
-    private static FaceLabels labels(JsonFields l) {
-        return new FaceLabels(l.has("age") ? l.number("age") : null, index(l, "ageGroup"), index(l, "gender"),
-                index(l, "race7"), index(l, "race5"), index(l, "emotion"));
-    }
-
-    private static Integer index(JsonFields l, String key) {
-        return l.has(key) ? l.integer(key) : null;
+    private static LabelSet labels(JsonFields l) {
+        LabelSet out = LabelSet.NONE;
+        for (Target t : Target.values()) {
+            if (l.has(key(t))) {
+                out = out.with(t, t.isClass() ? l.integer(key(t)) : l.number(key(t)));
+            }
+        }
+        return out;
     }
 }

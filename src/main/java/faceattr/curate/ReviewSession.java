@@ -2,9 +2,9 @@ package faceattr.curate;
 
 import com.google.gson.JsonParseException;
 import faceattr.core.FaceAttrException;
-import faceattr.data.FaceLabels;
 import faceattr.io.AtomicFiles;
-import faceattr.labels.LabelSpaces;
+import faceattr.labels.LabelSet;
+import faceattr.labels.Target;
 import faceattr.labels.Task;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -129,10 +129,7 @@ public final class ReviewSession {
          * @return faces whose current label is that class
          */
         public static Predicate<ReviewFace> value(Task a, int classIndex) {
-            return f -> {
-                Integer v = get(f.labels(), a);
-                return v != null && v == classIndex;
-            };
+            return f -> a != Task.AGE && f.labels().is(Target.of(a), classIndex);
         }
     }
 
@@ -149,15 +146,8 @@ public final class ReviewSession {
             throw new IllegalArgumentException(a + " has no class " + classIndex);
         }
         ReviewFace f = faces.get(face);
-        FaceLabels l = f.labels();
-        FaceLabels n = switch (a) {
-            case AGE_GROUP -> new FaceLabels(l.age(), classIndex, l.gender(), l.race7(), l.race5(), l.emotion());
-            case GENDER -> new FaceLabels(l.age(), l.ageGroup(), classIndex, l.race7(), l.race5(), l.emotion());
-            case RACE -> new FaceLabels(l.age(), l.ageGroup(), l.gender(), classIndex,
-                    LabelSpaces.RACE_FAIRFACE_TO_UTKFACE.apply(classIndex), l.emotion());
-            case EMOTION -> new FaceLabels(l.age(), l.ageGroup(), l.gender(), l.race7(), l.race5(), classIndex);
-            default -> throw new IllegalStateException();
-        };
+        // race: the 7-class label, and the 5-class one that follows from it
+        LabelSet n = f.labels().withFollowing(Target.of(a), classIndex);
         Map<String, Double> conf = new HashMap<>(f.confidence());
         conf.put(a.key(), 1.0);
         apply(face, f.with(n, conf, f.ageStd(), true, false));
@@ -175,11 +165,9 @@ public final class ReviewSession {
             throw new IllegalArgumentException("an age must be 0 to 120 years, got " + years);
         }
         ReviewFace f = faces.get(face);
-        FaceLabels l = f.labels();
         Map<String, Double> conf = new HashMap<>(f.confidence());
         conf.put(Task.AGE_GROUP.key(), 1.0);
-        apply(face, f.with(new FaceLabels(years, LabelSpaces.ageGroupOf(years), l.gender(), l.race7(), l.race5(),
-                l.emotion()), conf, 0, true, false));
+        apply(face, f.with(f.labels().withFollowing(Target.AGE, years), conf, 0, true, false));
     }
 
     /**
@@ -321,20 +309,5 @@ public final class ReviewSession {
             throw new FaceAttrException(file, "cannot read the saved review (" + e.getMessage() + "); delete it to "
                     + "start the review again", e);
         }
-    }
-
-    /**
-     * @param l labels
-     * @param a a class attribute
-     * @return its class index, or null
-     */
-    public static Integer get(FaceLabels l, Task a) {
-        return switch (a) {
-            case AGE_GROUP -> l.ageGroup();
-            case GENDER -> l.gender();
-            case RACE -> l.race7();
-            case EMOTION -> l.emotion();
-            default -> null;
-        };
     }
 }

@@ -2,8 +2,8 @@ package faceattr.data;
 
 import faceattr.core.FaceAttrException;
 import faceattr.io.Csv;
-import faceattr.labels.LabelSpace;
-import faceattr.labels.LabelSpaces;
+import faceattr.labels.LabelSet;
+import faceattr.labels.Target;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,9 +21,17 @@ import java.util.List;
 final class FaceattrFormat {
     static final String CSV = "labels.csv";
     static final String CROP = "crop";
-    static final List<String> REQUIRED = List.of(CROP, "age", "age_group", "gender", "race", "race5", "emotion");
+    static final List<String> REQUIRED = required();
 
     private FaceattrFormat() {
+    }
+
+    private static List<String> required() {
+        List<String> c = new ArrayList<>(List.of(CROP));
+        for (Target t : Target.values()) {
+            c.add(t.column());
+        }
+        return List.copyOf(c);
     }
 
     static Loaded load(Path root) throws FaceAttrException {
@@ -50,14 +58,11 @@ final class FaceattrFormat {
                 report.skip("row with " + f.size() + " fields, header has " + header.size(), where);
                 continue;
             }
-            FaceLabels labels;
+            LabelSet labels = LabelSet.NONE;
             try {
-                labels = new FaceLabels(age(cell(f, header, "age")),
-                        index(LabelSpaces.AGE_GROUP, cell(f, header, "age_group")),
-                        index(LabelSpaces.GENDER, cell(f, header, "gender")),
-                        index(LabelSpaces.RACE_FAIRFACE, cell(f, header, "race")),
-                        index(LabelSpaces.RACE_UTKFACE, cell(f, header, "race5")),
-                        index(LabelSpaces.EMOTION, cell(f, header, "emotion")));
+                for (Target t : Target.values()) {
+                    labels = labels.withText(t, cell(f, header, t.column()));
+                }
             } catch (IllegalArgumentException e) {
                 report.skip("invalid label", where + " (" + e.getMessage() + ")");
                 continue;
@@ -89,21 +94,5 @@ final class FaceattrFormat {
 
     private static String cell(List<String> f, List<String> header, String column) {
         return f.get(header.indexOf(column)).trim();
-    }
-
-    private static Double age(String v) {
-        if (v.isEmpty()) {
-            return null;
-        }
-        try {
-            return Double.parseDouble(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("age '" + v + "' is not a number", e);
-        }
-    }
-
-    /** @return the class of a label name (an empty cell: null); an unknown name is an IllegalArgumentException */
-    private static Integer index(LabelSpace space, String v) {
-        return v.isEmpty() ? null : space.index(v);
     }
 }

@@ -2,7 +2,9 @@ package faceattr.data;
 
 import faceattr.core.FaceAttrException;
 import faceattr.io.Csv;
+import faceattr.labels.LabelSet;
 import faceattr.labels.LabelSpaces;
+import faceattr.labels.Target;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -68,8 +70,9 @@ final class FairFaceFormat {
                     report.skip("image file missing", f.get(0).trim());
                     continue;
                 }
-                FaceLabels labels = new FaceLabels(null, ageGroup,
-                        LabelSpaces.GENDER_FAIRFACE_TO_GENDER.apply(gender), race, null, null);
+                LabelSet labels = LabelSet.NONE.with(Target.AGE_GROUP, ageGroup)
+                        .with(Target.GENDER, LabelSpaces.GENDER_FAIRFACE_TO_GENDER.apply(gender))
+                        .with(Target.RACE7, race);
                 out.add(new Sample(image, f.get(0).trim(), labels, true, split, DatasetKind.FAIRFACE.key()));
                 report.used();
             }

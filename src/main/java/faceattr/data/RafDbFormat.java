@@ -1,7 +1,9 @@
 package faceattr.data;
 
 import faceattr.core.FaceAttrException;
+import faceattr.labels.LabelSet;
 import faceattr.labels.LabelSpaces;
+import faceattr.labels.Target;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -75,7 +77,7 @@ final class RafDbFormat {
                 report.skip("aligned image missing", ALIGNED + "/" + stem + "_aligned.jpg");
                 continue;
             }
-            FaceLabels labels = new FaceLabels(null, null, null, null, null, LabelSpaces.emotionOfRafDb(label));
+            LabelSet labels = LabelSet.NONE.with(Target.EMOTION, LabelSpaces.emotionOfRafDb(label));
             out.add(new Sample(image, name, labels, true, split, DatasetKind.RAFDB.key()));
             report.used();
         }

@@ -1,5 +1,6 @@
 package faceattr.data;
 
+import faceattr.labels.LabelSet;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -14,7 +15,7 @@ import java.util.Objects;
  * @param split the dataset's own split, or null when the dataset has none (UTKFace)
  * @param source the dataset kind's key, e.g. {@code utkface}
  */
-public record Sample(Path image, String id, FaceLabels labels, boolean aligned, Split split, String source) {
+public record Sample(Path image, String id, LabelSet labels, boolean aligned, Split split, String source) {
     /** Checks. */
     public Sample {
         Objects.requireNonNull(image, "image");

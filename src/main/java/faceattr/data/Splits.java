@@ -1,5 +1,7 @@
 package faceattr.data;
 
+import faceattr.labels.LabelSet;
+import faceattr.labels.Target;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -64,8 +66,8 @@ public final class Splits {
         Map<String, List<Sample>> strata = new LinkedHashMap<>();
         for (Sample s : samples) {
             if (o.minAge() != null && s.source().equals(DatasetKind.UTKFACE.key())) {
-                Double age = s.labels().age();
-                if (age == null || age < o.minAge() || age > o.maxAge()) {
+                LabelSet l = s.labels();
+                if (!l.has(Target.AGE) || l.get(Target.AGE) < o.minAge() || l.get(Target.AGE) > o.maxAge()) {
                     continue;
                 }
             }
@@ -88,9 +90,10 @@ public final class Splits {
     }
 
     static String stratum(Sample s) {
-        FaceLabels l = s.labels();
-        String key = l.ageGroup() != null ? "age" + l.ageGroup() : l.emotion() != null ? "emotion" + l.emotion()
-                : l.gender() != null ? "gender" + l.gender() : "none";
+        LabelSet l = s.labels();
+        // these prefixes seed the shuffles: changing them changes every split
+        String key = l.has(Target.AGE_GROUP) ? "age" + l.index(Target.AGE_GROUP) : l.has(Target.EMOTION) ? "emotion"
+                + l.index(Target.EMOTION) : l.has(Target.GENDER) ? "gender" + l.index(Target.GENDER) : "none";
         return s.source() + "/" + key;
     }
 

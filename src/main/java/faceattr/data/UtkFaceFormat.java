@@ -1,7 +1,9 @@
 package faceattr.data;
 
 import faceattr.core.FaceAttrException;
+import faceattr.labels.LabelSet;
 import faceattr.labels.LabelSpaces;
+import faceattr.labels.Target;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,8 +84,9 @@ final class UtkFaceFormat {
                 report.skip("race code not 0..4", id);
                 continue;
             }
-            FaceLabels labels = new FaceLabels((double) age, LabelSpaces.ageGroupOf(age),
-                    LabelSpaces.genderOfUtkFace(gender), null, LabelSpaces.raceOfUtkFace(race), null);
+            LabelSet labels = LabelSet.NONE.withFollowing(Target.AGE, age)
+                    .with(Target.GENDER, LabelSpaces.genderOfUtkFace(gender))
+                    .with(Target.RACE5, LabelSpaces.raceOfUtkFace(race));
             out.add(new Sample(f, id, labels, m.group(5) != null, null, DatasetKind.UTKFACE.key()));
             report.used();
         }

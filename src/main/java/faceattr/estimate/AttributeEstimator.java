@@ -19,7 +19,7 @@ public interface AttributeEstimator extends AutoCloseable {
     /** @return the name written to the {@code model} column and ROI property */
     String name();
 
-    /** @return whether {@link FaceAttributes#hasRace()} is true for this estimator's results */
+    /** @return whether {@link FaceAttributes#has} for race is true for this estimator's results */
     boolean estimatesRace();
 
     /**

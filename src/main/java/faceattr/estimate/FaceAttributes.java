@@ -2,7 +2,9 @@ package faceattr.estimate;
 
 import faceattr.labels.LabelSpace;
 import faceattr.labels.LabelSpaces;
+import faceattr.labels.Task;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -10,7 +12,9 @@ import java.util.Objects;
  * distribution, in years), and probabilities over FairFace's age groups, gender, FairFace's 7
  * races (absent when the model has no race head) and the product's 7 emotions, plus the name of
  * the model that produced them. The chosen class of each is the most probable one (the first on
- * a tie). Immutable; arrays are copied in and out.
+ * a tie). Immutable; arrays are copied in and out. Each class task is read the same way, by
+ * {@link Task}: {@link #probabilities(Task)}, {@link #index(Task)}, {@link #label(Task)},
+ * {@link #probability(Task)}.
  *
  * <p>Class names are those of {@link LabelSpaces} and thus of {@code faces.csv}: gender
  * {@code male}/{@code female}, FairFace age groups and races, emotions {@code neutral ..
@@ -23,19 +27,13 @@ public final class FaceAttributes {
     private final String model;
     private final double ageMean;
     private final double ageStd;
-    private final double[] ageGroup;
-    private final double[] gender;
-    private final double[] race;
-    private final double[] emotion;
+    private final double[][] probabilities; // by Task ordinal; null for AGE and for a task the model lacks
 
     private FaceAttributes(Builder b) {
         model = b.model;
         ageMean = b.ageMean;
         ageStd = b.ageStd;
-        ageGroup = b.ageGroup;
-        gender = b.gender;
-        race = b.race;
-        emotion = b.emotion;
+        probabilities = b.probabilities.clone();
     }
 
     /** @return a builder; every {@code set*} is required, {@code optRace} is optional */
@@ -58,69 +56,61 @@ public final class FaceAttributes {
         return ageStd;
     }
 
-    /** @return a copy of the probabilities of {@link LabelSpaces#AGE_GROUP}, in its order */
-    public double[] ageGroupProbabilities() {
-        return ageGroup.clone();
+    /**
+     * @param t a task
+     * @return whether the model estimates it: always for age, age group, gender and emotion; race
+     *     only with a race head
+     */
+    public boolean has(Task t) {
+        return t == Task.AGE || probabilities[t.ordinal()] != null;
     }
 
-    /** @return the index of the most probable age group */
-    public int ageGroupIndex() {
-        return argmax(ageGroup);
+    /**
+     * @param t a class task (not {@link Task#AGE}, whose estimate is {@link #ageMean()} and {@link #ageStd()})
+     * @return a copy of the probabilities of the task's {@link Task#space()}, in its order, or null
+     *     when the model lacks the task
+     * @throws IllegalArgumentException for {@link Task#AGE}
+     */
+    public double[] probabilities(Task t) {
+        double[] p = classes(t);
+        return p == null ? null : p.clone();
     }
 
-    /** @return the most probable age group, e.g. {@code 20-29} */
-    public String ageGroup() {
-        return LabelSpaces.AGE_GROUP.className(ageGroupIndex());
+    /**
+     * @param t a class task
+     * @return the index of its most probable class (the first on a tie), or -1 when the model lacks the task
+     * @throws IllegalArgumentException for {@link Task#AGE}
+     */
+    public int index(Task t) {
+        double[] p = classes(t);
+        return p == null ? -1 : argmax(p);
     }
 
-    /** @return the probability of {@link #ageGroup()} */
-    public double ageGroupP() {
-        return ageGroup[ageGroupIndex()];
+    /**
+     * @param t a class task
+     * @return the name of its most probable class as {@code faces.csv} writes it (e.g. {@code 20-29},
+     *     {@code female}, {@code East Asian}, {@code happiness}), or null when the model lacks the task
+     * @throws IllegalArgumentException for {@link Task#AGE}
+     */
+    public String label(Task t) {
+        return classes(t) == null ? null : t.space().className(index(t));
     }
 
-    /** @return a copy of the probabilities of {@link LabelSpaces#GENDER} (male, female) */
-    public double[] genderProbabilities() {
-        return gender.clone();
+    /**
+     * @param t a class task
+     * @return the probability of {@link #label(Task)}, or NaN when the model lacks the task
+     * @throws IllegalArgumentException for {@link Task#AGE}
+     */
+    public double probability(Task t) {
+        double[] p = classes(t);
+        return p == null ? Double.NaN : p[argmax(p)];
     }
 
-    /** @return the index of the more probable gender */
-    public int genderIndex() {
-        return argmax(gender);
-    }
-
-    /** @return {@code male} or {@code female} */
-    public String gender() {
-        return LabelSpaces.GENDER.className(genderIndex());
-    }
-
-    /** @return the probability of {@link #gender()} */
-    public double genderP() {
-        return gender[genderIndex()];
-    }
-
-    /** @return true when the model estimates race */
-    public boolean hasRace() {
-        return race != null;
-    }
-
-    /** @return a copy of the probabilities of {@link LabelSpaces#RACE_FAIRFACE}, or null without race */
-    public double[] raceProbabilities() {
-        return race == null ? null : race.clone();
-    }
-
-    /** @return the index of the most probable FairFace race, or -1 without race */
-    public int raceIndex() {
-        return race == null ? -1 : argmax(race);
-    }
-
-    /** @return the most probable FairFace race, e.g. {@code East Asian}, or null without race */
-    public String race() {
-        return race == null ? null : LabelSpaces.RACE_FAIRFACE.className(raceIndex());
-    }
-
-    /** @return the probability of {@link #race()}, or NaN without race */
-    public double raceP() {
-        return race == null ? Double.NaN : race[raceIndex()];
+    private double[] classes(Task t) {
+        if (t == Task.AGE) {
+            throw new IllegalArgumentException("age is estimated as a mean and a standard deviation, not classes");
+        }
+        return probabilities[t.ordinal()];
     }
 
     /**
@@ -128,41 +118,8 @@ public final class FaceAttributes {
      *     into it ({@link LabelSpaces#RACE_FAIRFACE_TO_UTKFACE}), or null without race
      */
     public double[] race5Probabilities() {
+        double[] race = classes(Task.RACE);
         return race == null ? null : LabelSpaces.RACE_FAIRFACE_TO_UTKFACE.mapProbabilities(race);
-    }
-
-    /** @return the most probable UTKFace race (of the summed probabilities), or null without race */
-    public String race5() {
-        return race == null ? null : LabelSpaces.RACE_UTKFACE.className(argmax(race5Probabilities()));
-    }
-
-    /** @return the probability of {@link #race5()}, or NaN without race */
-    public double race5P() {
-        if (race == null) {
-            return Double.NaN;
-        }
-        double[] p = race5Probabilities();
-        return p[argmax(p)];
-    }
-
-    /** @return a copy of the probabilities of {@link LabelSpaces#EMOTION}, in its order */
-    public double[] emotionProbabilities() {
-        return emotion.clone();
-    }
-
-    /** @return the index of the most probable emotion */
-    public int emotionIndex() {
-        return argmax(emotion);
-    }
-
-    /** @return the most probable emotion, e.g. {@code happiness} */
-    public String emotion() {
-        return LabelSpaces.EMOTION.className(emotionIndex());
-    }
-
-    /** @return the probability of {@link #emotion()} */
-    public double emotionP() {
-        return emotion[emotionIndex()];
     }
 
     private static int argmax(double[] p) {
@@ -178,22 +135,25 @@ public final class FaceAttributes {
     @Override
     public boolean equals(Object o) {
         return o instanceof FaceAttributes f && model.equals(f.model) && ageMean == f.ageMean && ageStd == f.ageStd
-                && Arrays.equals(ageGroup, f.ageGroup) && Arrays.equals(gender, f.gender)
-                && Arrays.equals(race, f.race) && Arrays.equals(emotion, f.emotion);
+                && Arrays.deepEquals(probabilities, f.probabilities);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(model, ageMean, ageStd, Arrays.hashCode(ageGroup), Arrays.hashCode(gender),
-                Arrays.hashCode(race), Arrays.hashCode(emotion));
+        return Objects.hash(model, ageMean, ageStd, Arrays.deepHashCode(probabilities));
     }
 
     @Override
     public String toString() {
-        return String.format(java.util.Locale.ROOT, "FaceAttributes[age %.1f±%.1f, %s %.2f, %s %.2f, %s, %s %.2f, %s]",
-                ageMean, ageStd, ageGroup(), ageGroupP(), gender(), genderP(),
-                race == null ? "no race" : String.format(java.util.Locale.ROOT, "%s %.2f", race(), raceP()),
-                emotion(), emotionP(), model);
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "FaceAttributes[age %.1f±%.1f", ageMean,
+                ageStd));
+        for (Task t : Task.values()) {
+            if (t != Task.AGE) {
+                b.append(", ").append(has(t) ? String.format(Locale.ROOT, "%s %.2f", label(t), probability(t))
+                        : "no " + t.key());
+            }
+        }
+        return b.append(", ").append(model).append(']').toString();
     }
 
     /** Collects the estimates of one face. */
@@ -201,10 +161,7 @@ public final class FaceAttributes {
         private String model;
         private double ageMean = Double.NaN;
         private double ageStd;
-        private double[] ageGroup;
-        private double[] gender;
-        private double[] race;
-        private double[] emotion;
+        private final double[][] probabilities = new double[Task.values().length][];
 
         private Builder() {
         }
@@ -260,7 +217,7 @@ public final class FaceAttributes {
          * @return this builder
          */
         public Builder setAgeGroup(double[] p) {
-            ageGroup = check(p, LabelSpaces.AGE_GROUP);
+            probabilities[Task.AGE_GROUP.ordinal()] = check(p, LabelSpaces.AGE_GROUP);
             return this;
         }
 
@@ -269,7 +226,7 @@ public final class FaceAttributes {
          * @return this builder
          */
         public Builder setGender(double[] p) {
-            gender = check(p, LabelSpaces.GENDER);
+            probabilities[Task.GENDER.ordinal()] = check(p, LabelSpaces.GENDER);
             return this;
         }
 
@@ -279,7 +236,7 @@ public final class FaceAttributes {
          * @return this builder
          */
         public Builder optRace(double[] p) {
-            race = p == null ? null : check(p, LabelSpaces.RACE_FAIRFACE);
+            probabilities[Task.RACE.ordinal()] = p == null ? null : check(p, LabelSpaces.RACE_FAIRFACE);
             return this;
         }
 
@@ -288,7 +245,7 @@ public final class FaceAttributes {
          * @return this builder
          */
         public Builder setEmotion(double[] p) {
-            emotion = check(p, LabelSpaces.EMOTION);
+            probabilities[Task.EMOTION.ordinal()] = check(p, LabelSpaces.EMOTION);
             return this;
         }
 
@@ -316,7 +273,8 @@ public final class FaceAttributes {
          * @throws IllegalStateException when a required value is missing
          */
         public FaceAttributes build() {
-            if (model == null || Double.isNaN(ageMean) || ageGroup == null || gender == null || emotion == null) {
+            if (model == null || Double.isNaN(ageMean) || probabilities[Task.AGE_GROUP.ordinal()] == null
+                    || probabilities[Task.GENDER.ordinal()] == null || probabilities[Task.EMOTION.ordinal()] == null) {
                 throw new IllegalStateException("model, age, age group, gender and emotion are required");
             }
             return new FaceAttributes(this);

@@ -3,9 +3,9 @@ package faceattr.ij;
 import faceattr.analysis.FaceRoiSet;
 import faceattr.curate.ReviewFace;
 import faceattr.curate.ReviewSession;
-import faceattr.data.FaceLabels;
-import faceattr.labels.LabelSpace;
-import faceattr.labels.LabelSpaces;
+import faceattr.labels.LabelSet;
+import faceattr.labels.Target;
+import faceattr.labels.Task;
 import ij.ImagePlus;
 import ij.gui.Overlay;
 import ij.gui.Roi;
@@ -49,12 +49,15 @@ public final class ReviewBridge {
                     conf.put(k, Double.parseDouble(p));
                 }
             }
-            String race = r.getProperty("race");
-            Integer race7 = index(LabelSpaces.RACE_FAIRFACE, race);
-            FaceLabels l = new FaceLabels(number(r.getProperty("age")), index(LabelSpaces.AGE_GROUP,
-                    r.getProperty("age_group")), index(LabelSpaces.GENDER, r.getProperty("gender")), race7,
-                    race7 == null ? null : LabelSpaces.RACE_FAIRFACE_TO_UTKFACE.apply(race7),
-                    index(LabelSpaces.EMOTION, r.getProperty("emotion")));
+            LabelSet l = LabelSet.NONE;
+            for (Target t : Target.values()) {
+                try {
+                    l = l.withText(t, r.getProperty(t.column()));
+                } catch (IllegalArgumentException e) {
+                    // an edited or foreign property: the face lacks that label, as if the property were absent
+                }
+            }
+            l = l.completed(Target.RACE5); // the ROIs carry 7-class race only
             Double std = number(r.getProperty(FaceRoiSet.AGE_STD));
             out.add(new ReviewFace(title, r.getName(), l, conf, std == null ? Double.NaN : std,
                     "true".equals(r.getProperty(FaceRoiSet.REVIEWED)), "true".equals(r.getProperty(FaceRoiSet.NOT_A_FACE)),
@@ -108,26 +111,24 @@ public final class ReviewBridge {
 
     /** The overlay label: rounded age, M/F, emotion, and a tick once reviewed. */
     static String label(ReviewFace f) {
-        FaceLabels l = f.labels();
-        String age = l.age() == null ? "?" : Long.toString(Math.round(l.age()));
-        String g = l.gender() == null ? "?" : l.gender() == 0 ? "M" : "F";
-        String e = l.emotion() == null ? "?" : LabelSpaces.EMOTION.className(l.emotion());
+        LabelSet l = f.labels();
+        String age = l.has(Target.AGE) ? Long.toString(Math.round(l.get(Target.AGE))) : "?";
+        String g = l.has(Target.GENDER) ? l.index(Target.GENDER) == 0 ? "M" : "F" : "?";
+        String e = l.has(Target.EMOTION) ? l.text(Target.EMOTION) : "?";
         return age + " " + g + " " + e + (f.reviewed() ? " ✓" : "");
     }
 
     /** Property and column values of a face, by name (empty: no value). */
     static Map<String, String> values(ReviewFace f) {
-        FaceLabels l = f.labels();
+        LabelSet l = f.labels();
         Map<String, String> v = new LinkedHashMap<>();
-        v.put("age", l.age() == null ? "" : String.format(Locale.ROOT, "%.1f", l.age()));
-        v.put("age_group", l.ageGroup() == null ? "" : LabelSpaces.AGE_GROUP.className(l.ageGroup()));
-        v.put("age_group_p", p(f, "age_group"));
-        v.put("gender", l.gender() == null ? "" : LabelSpaces.GENDER.className(l.gender()));
-        v.put("gender_p", p(f, "gender"));
-        v.put("race", l.race7() == null ? "" : LabelSpaces.RACE_FAIRFACE.className(l.race7()));
-        v.put("race_p", l.race7() == null ? "" : p(f, "race"));
-        v.put("emotion", l.emotion() == null ? "" : LabelSpaces.EMOTION.className(l.emotion()));
-        v.put("emotion_p", p(f, "emotion"));
+        v.put("age", l.text(Target.AGE));
+        for (Task t : List.of(Task.AGE_GROUP, Task.GENDER, Task.RACE, Task.EMOTION)) {
+            Target target = Target.of(t);
+            v.put(target.column(), l.text(target));
+            // race's probability goes with its label; the others' stays when a label is missing, as ever
+            v.put(target.column() + "_p", t == Task.RACE && !l.has(target) ? "" : p(f, t.key()));
+        }
         return v;
     }
 
@@ -152,14 +153,6 @@ public final class ReviewBridge {
             }
         }
         return -1;
-    }
-
-    private static Integer index(LabelSpace space, String v) {
-        if (v == null || v.isEmpty()) {
-            return null;
-        }
-        int i = space.indexOf(v);
-        return i < 0 ? null : i;
     }
 
     private static Double number(String v) {

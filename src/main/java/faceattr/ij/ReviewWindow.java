@@ -3,7 +3,8 @@ package faceattr.ij;
 import faceattr.curate.ReviewController;
 import faceattr.curate.ReviewFace;
 import faceattr.curate.ReviewSession;
-import faceattr.data.FaceLabels;
+import faceattr.labels.LabelSet;
+import faceattr.labels.Target;
 import faceattr.labels.Task;
 import java.awt.BorderLayout;
 import java.awt.Color;
@@ -173,15 +174,15 @@ public final class ReviewWindow extends JFrame {
     }
 
     static String describe(ReviewFace f, Task a) {
-        FaceLabels l = f.labels();
+        LabelSet l = f.labels();
         if (a == Task.AGE) {
-            return String.format(Locale.ROOT, "age: %s%s", l.age() == null ? "–" : String.format(Locale.ROOT, "%.0f",
-                    l.age()), Double.isNaN(f.ageStd()) || f.ageStd() == 0 ? ""
+            return String.format(Locale.ROOT, "age: %s%s", l.has(Target.AGE) ? String.format(Locale.ROOT, "%.0f",
+                    l.get(Target.AGE)) : "–", Double.isNaN(f.ageStd()) || f.ageStd() == 0 ? ""
                     : String.format(Locale.ROOT, " ± %.1f", f.ageStd()));
         }
-        Integer v = ReviewSession.get(l, a);
+        Target t = Target.of(a);
         Double p = f.confidence().get(a.key());
-        return a.key() + ": " + (v == null ? "–" : (v + 1) + " " + a.space().className(v))
+        return a.key() + ": " + (l.has(t) ? (l.index(t) + 1) + " " + l.text(t) : "–")
                 + (p == null || p.isNaN() ? "" : String.format(Locale.ROOT, "  (p %.2f)", p));
     }
 

@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
-import faceattr.image.ImageOps;
 import faceattr.core.FaceAttrException;
 import faceattr.core.RgbImage;
 import faceattr.detect.DetectedFace;
@@ -15,6 +14,7 @@ import faceattr.engine.Autograd;
 import faceattr.engine.Engines;
 import faceattr.estimate.AttributeEstimator;
 import faceattr.estimate.FaceAttributes;
+import faceattr.image.ImageOps;
 import faceattr.io.tfjs.TfjsWeights;
 import faceattr.labels.LabelSpaces;
 import java.nio.FloatBuffer;
@@ -24,7 +24,7 @@ import java.util.List;
 /**
  * The pretrained reference estimators of face-api ({@code @vladmandic/face-api@1.7.15}, MIT):
  * TinyXception for age and gender, the dense-block net for the 7 expressions. They have no race
- * output, so {@link FaceAttributes#hasRace()} is false. See docs/reference.md for the input
+ * output, so {@link FaceAttributes#has} for race is false. See docs/reference.md for the input
  * recipe, the label mapping and how the age uncertainty and age group are derived.
  *
  * <p>Not thread-safe: one instance per thread. Close it to free native memory.

@@ -5,9 +5,9 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import faceattr.core.RgbImage;
-import faceattr.data.FaceLabels;
 import faceattr.estimate.AttributeTranslator;
 import faceattr.estimate.MultiTaskEstimator;
+import faceattr.labels.LabelSet;
 import faceattr.labels.Task;
 import faceattr.model.ModelConfig;
 import faceattr.model.loss.Labels;
@@ -46,15 +46,12 @@ final class Batches {
      * The labels of the network's tasks: those of other tasks are dropped, so a single-task
      * network is not scored on the zeros {@link #allTasks} puts in their place.
      */
-    static Labels targets(List<FaceLabels> labels, ModelConfig config) {
-        List<Task> t = config.tasks();
-        List<FaceLabels> out = new ArrayList<>(labels.size());
-        for (FaceLabels l : labels) {
-            out.add(new FaceLabels(t.contains(Task.AGE) ? l.age() : null,
-                    t.contains(Task.AGE_GROUP) ? l.ageGroup() : null, t.contains(Task.GENDER) ? l.gender() : null,
-                    t.contains(Task.RACE) ? l.race7() : null, t.contains(Task.RACE) ? l.race5() : null,
-                    t.contains(Task.EMOTION) ? l.emotion() : null));
+    static Labels targets(List<LabelSet> labels, ModelConfig config) {
+        List<Task> tasks = config.tasks();
+        List<LabelSet> out = new ArrayList<>(labels.size());
+        for (LabelSet l : labels) {
+            out.add(l.only(t -> tasks.contains(t.task())));
         }
-        return FaceLabels.toBatch(out);
+        return Labels.of(out);
     }
 }

@@ -4,8 +4,8 @@ import ai.djl.engine.Engine;
 import faceattr.core.FaceAttrException;
 import faceattr.core.Progress;
 import faceattr.core.RgbImage;
-import faceattr.data.FaceLabels;
 import faceattr.data.Sample;
+import faceattr.labels.LabelSet;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,7 +71,7 @@ final class EpochLoop {
         for (int b = 0; b < stepsPerEpoch; b++) {
             progress.checkCancelled();
             List<RgbImage> batchCrops = new ArrayList<>();
-            List<FaceLabels> batchLabels = new ArrayList<>();
+            List<LabelSet> batchLabels = new ArrayList<>();
             for (int j = b * o.batch(); j < Math.min(order.length, (b + 1) * o.batch()); j++) {
                 Sample s = train.get(order[j]);
                 RgbImage c = crops.crop(s);

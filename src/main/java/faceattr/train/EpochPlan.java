@@ -1,7 +1,8 @@
 package faceattr.train;
 
-import faceattr.data.FaceLabels;
 import faceattr.data.Sample;
+import faceattr.labels.LabelSet;
+import faceattr.labels.Target;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,22 +61,22 @@ public final class EpochPlan {
         return out.stream().mapToInt(Integer::intValue).toArray();
     }
 
+    /** The labels balanced on, in order of preference: a sample's first one decides. */
+    private static final List<Target> BALANCED = List.of(Target.EMOTION, Target.RACE7, Target.RACE5,
+            Target.AGE_GROUP, Target.GENDER);
+
     /**
      * The class that class-balanced sampling equalises: per source, its main label (RAF-DB:
      * emotion; FairFace and UTKFace: race).
      */
     static int balanceClass(Sample s) {
-        FaceLabels l = s.labels();
-        if (l.emotion() != null) {
-            return l.emotion();
+        LabelSet l = s.labels();
+        for (Target t : BALANCED) {
+            if (l.has(t)) {
+                return l.index(t);
+            }
         }
-        if (l.race7() != null) {
-            return l.race7();
-        }
-        if (l.race5() != null) {
-            return l.race5();
-        }
-        return l.ageGroup() != null ? l.ageGroup() : l.gender() != null ? l.gender() : 0;
+        return 0;
     }
 
     private static List<Integer> draw(List<Sample> samples, List<Integer> pool, int n, ToIntFunction<Sample> balanceOn,

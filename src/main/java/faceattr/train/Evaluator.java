@@ -8,7 +8,6 @@ import ai.djl.training.ParameterStore;
 import faceattr.core.FaceAttrException;
 import faceattr.core.Progress;
 import faceattr.core.RgbImage;
-import faceattr.data.FaceLabels;
 import faceattr.data.Loaded;
 import faceattr.data.Sample;
 import faceattr.data.Split;
@@ -20,6 +19,7 @@ import faceattr.engine.Engines;
 import faceattr.estimate.AttributeTranslator;
 import faceattr.io.AtomicFiles;
 import faceattr.io.Json;
+import faceattr.labels.LabelSet;
 import faceattr.model.ModelConfig;
 import faceattr.model.ModelConfigJson;
 import faceattr.model.MultiTaskNet;
@@ -113,7 +113,7 @@ public final class Evaluator {
                 progress.checkCancelled();
                 progress.report(from / (double) Math.max(1, chosen.size()), "evaluating " + from + "/" + chosen.size());
                 List<RgbImage> c = new ArrayList<>();
-                List<FaceLabels> l = new ArrayList<>();
+                List<LabelSet> l = new ArrayList<>();
                 for (Sample s : chosen.subList(from, Math.min(chosen.size(), from + batch))) {
                     try {
                         c.add(crops.crop(s));

@@ -4,9 +4,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import faceattr.core.FaceAttrException;
 import faceattr.core.RgbImage;
-import faceattr.data.FaceLabels;
 import faceattr.engine.Engines;
-import faceattr.labels.LabelSpaces;
+import faceattr.labels.LabelSet;
+import faceattr.labels.Target;
 import faceattr.model.MultiTaskNet;
 import faceattr.model.loss.MultiTaskLoss;
 import java.util.ArrayList;
@@ -42,14 +42,14 @@ public final class StepBenchmark {
                     adam, o.clipNorm(), manager);
             Random r = new Random(1);
             List<RgbImage> crops = new ArrayList<>();
-            List<FaceLabels> labels = new ArrayList<>();
+            List<LabelSet> labels = new ArrayList<>();
             for (int i = 0; i < batch; i++) {
                 byte[] px = new byte[inputSize * inputSize * 3];
                 r.nextBytes(px);
                 crops.add(new RgbImage(inputSize, inputSize, px));
                 int age = r.nextInt(90);
-                labels.add(new FaceLabels((double) age, LabelSpaces.ageGroupOf(age), r.nextInt(2), r.nextInt(7), null,
-                        r.nextInt(7)));
+                labels.add(LabelSet.NONE.withFollowing(Target.AGE, age).with(Target.GENDER, r.nextInt(2))
+                        .with(Target.RACE7, r.nextInt(7)).with(Target.EMOTION, r.nextInt(7)));
             }
             double[] t = new double[steps];
             for (int i = -2; i < steps; i++) {

@@ -10,9 +10,9 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import faceattr.core.FaceAttrException;
 import faceattr.core.RgbImage;
-import faceattr.data.FaceLabels;
 import faceattr.engine.Autograd;
 import faceattr.engine.Engines;
+import faceattr.labels.LabelSet;
 import faceattr.labels.Task;
 import faceattr.model.ModelConfig;
 import faceattr.model.MultiTaskNet;
@@ -65,7 +65,7 @@ final class TrainingStep {
      * @return the batch's loss
      * @throws FaceAttrException when the loss or the gradients are not finite
      */
-    double run(List<RgbImage> crops, List<FaceLabels> labels, double lr, int epoch, int batch,
+    double run(List<RgbImage> crops, List<LabelSet> labels, double lr, int epoch, int batch,
             Map<String, Double> parts) throws FaceAttrException {
         try (NDManager sub = manager.newSubManager()) {
             NDArray x = Batches.input(sub, crops, config.inputSize());

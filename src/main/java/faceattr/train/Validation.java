@@ -4,9 +4,9 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import faceattr.core.RgbImage;
-import faceattr.data.FaceLabels;
 import faceattr.data.Sample;
 import faceattr.engine.Autograd;
+import faceattr.labels.LabelSet;
 import faceattr.model.ModelConfig;
 import faceattr.model.MultiTaskNet;
 import faceattr.model.loss.MultiTaskLoss;
@@ -56,7 +56,7 @@ final class Validation {
         List<Evaluation.Prediction> predictions = new ArrayList<>();
         for (int from = 0; from < val.size(); from += batch) {
             List<RgbImage> c = new ArrayList<>();
-            List<FaceLabels> l = new ArrayList<>();
+            List<LabelSet> l = new ArrayList<>();
             for (Sample s : val.subList(from, Math.min(val.size(), from + batch))) {
                 RgbImage img = crops.crop(s);
                 if (img != null) {

@@ -19,6 +19,7 @@ import faceattr.estimate.FaceAttributes;
 import faceattr.estimate.PixelAgeEstimator;
 import faceattr.image.ImageOps;
 import faceattr.io.ImageFiles;
+import faceattr.labels.Task;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -70,8 +71,8 @@ class FaceAnalyzerTest {
                 FaceAttributes fe = e.attributes().get(k);
                 FaceAttributes fa = a.attributes().get(k);
                 assertEquals(fe.ageMean(), fa.ageMean(), 0.0);
-                assertArrayEquals(fe.genderProbabilities(), fa.genderProbabilities(), 0.0);
-                assertArrayEquals(fe.emotionProbabilities(), fa.emotionProbabilities(), 0.0);
+                assertArrayEquals(fe.probabilities(Task.GENDER), fa.probabilities(Task.GENDER), 0.0);
+                assertArrayEquals(fe.probabilities(Task.EMOTION), fa.probabilities(Task.EMOTION), 0.0);
             }
         }
     }

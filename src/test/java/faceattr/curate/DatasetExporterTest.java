@@ -9,11 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import faceattr.core.FaceAttrException;
 import faceattr.core.Progress;
 import faceattr.data.DatasetKind;
-import faceattr.data.FaceLabels;
 import faceattr.data.LoadReport;
 import faceattr.data.Loaded;
 import faceattr.data.Sample;
+import faceattr.labels.LabelSet;
 import faceattr.labels.LabelSpaces;
+import faceattr.labels.Target;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -49,11 +50,11 @@ class DatasetExporterTest {
     void readsFacesCsvWithReviewState() {
         assertEquals(4, faces.size());
         ExportFace f = faces.get(0);
-        assertEquals(31.4, f.labels().age());
-        assertEquals(LabelSpaces.RACE_FAIRFACE.indexOf("East Asian"), f.labels().race7());
-        assertEquals(LabelSpaces.RACE_UTKFACE.indexOf("Asian"), f.labels().race5(), "7 classes give the 5");
+        assertEquals(31.4, f.labels().get(Target.AGE));
+        assertEquals(LabelSpaces.RACE_FAIRFACE.indexOf("East Asian"), f.labels().index(Target.RACE7));
+        assertEquals(LabelSpaces.RACE_UTKFACE.indexOf("Asian"), f.labels().index(Target.RACE5), "7 classes give the 5");
         assertTrue(f.reviewed());
-        assertNull(faces.get(1).labels().race7());
+        assertFalse(faces.get(1).labels().has(Target.RACE7));
         assertTrue(faces.get(2).notAFace());
         assertEquals(204.58, f.landmarks().x(0), 1e-9);
     }
@@ -75,25 +76,25 @@ class DatasetExporterTest {
         Sample s = l.samples().get(0);
         assertTrue(s.id().matches("31_1_2_\\d{17}\\.jpg\\.chip\\.jpg"), s.id());
         assertTrue(s.aligned());
-        assertEquals(31.0, s.labels().age());
+        assertEquals(31.0, s.labels().get(Target.AGE));
     }
 
     @Test
     void fairfaceAndRafdbRoundTrip() throws Exception {
         Path ff = tmp.resolve("ff");
         assertEquals(1, export(DatasetKind.FAIRFACE, ff, false).used());
-        FaceLabels back = DatasetKind.FAIRFACE.load(ff).samples().get(0).labels();
-        assertEquals(LabelSpaces.AGE_GROUP.indexOf("30-39"), back.ageGroup());
-        assertEquals(LabelSpaces.GENDER.indexOf("female"), back.gender());
-        assertEquals(LabelSpaces.RACE_FAIRFACE.indexOf("East Asian"), back.race7());
+        LabelSet back = DatasetKind.FAIRFACE.load(ff).samples().get(0).labels();
+        assertEquals(LabelSpaces.AGE_GROUP.indexOf("30-39"), back.index(Target.AGE_GROUP));
+        assertEquals(LabelSpaces.GENDER.indexOf("female"), back.index(Target.GENDER));
+        assertEquals(LabelSpaces.RACE_FAIRFACE.indexOf("East Asian"), back.index(Target.RACE7));
         assertTrue(Files.readString(ff.resolve("fairface_label_train.csv")).startsWith("file,age,gender,race,service_test\n"
                 + "train/1.jpg,30-39,Female,East Asian,False"));
 
         Path raf = tmp.resolve("raf");
         assertEquals(2, export(DatasetKind.RAFDB, raf, false).used(), "faces 1 and 2 have an emotion");
         List<Sample> s = DatasetKind.RAFDB.load(raf).samples();
-        assertEquals(LabelSpaces.EMOTION.indexOf("happiness"), s.get(0).labels().emotion());
-        assertEquals(LabelSpaces.EMOTION.indexOf("sadness"), s.get(1).labels().emotion());
+        assertEquals(LabelSpaces.EMOTION.indexOf("happiness"), s.get(0).labels().index(Target.EMOTION));
+        assertEquals(LabelSpaces.EMOTION.indexOf("sadness"), s.get(1).labels().index(Target.EMOTION));
         assertTrue(Files.readString(raf.resolve("EmoLabel/list_patition_label.txt")).startsWith("train_00001.jpg 4\n"),
                 "RAF-DB's label 4 is happiness");
     }
@@ -104,7 +105,7 @@ class DatasetExporterTest {
         assertEquals(2, export(DatasetKind.FACEATTR, all, false).used());
         Loaded l = DatasetKind.FACEATTR.load(all);
         assertEquals(2, l.samples().size(), l.report().summary());
-        assertEquals(64.0, l.samples().get(1).labels().age());
+        assertEquals(64.0, l.samples().get(1).labels().get(Target.AGE));
         String csv = Files.readString(all.resolve("labels.csv"));
         assertTrue(csv.contains(",true," + faces.get(0).image() + ",1,178.19,60.05,89.31,112.66,204.58 101.52"), csv);
         assertTrue(csv.contains(",mine\n"), csv);

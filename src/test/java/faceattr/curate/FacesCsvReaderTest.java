@@ -4,13 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import faceattr.analysis.FacesCsv;
 import faceattr.core.FaceAttrException;
 import faceattr.detect.Box;
 import faceattr.detect.DetectedFace;
 import faceattr.detect.Landmarks;
 import faceattr.estimate.FaceAttributes;
-import faceattr.analysis.FacesCsv;
 import faceattr.labels.LabelSpaces;
+import faceattr.labels.Target;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,7 +61,7 @@ class FacesCsvReaderTest {
         assertEquals(1, faces.get(0).face());
         assertEquals(178.19, faces.get(0).box().x(), 1e-9);
         assertEquals(141.08, faces.get(0).landmarks().toArray()[9], 1e-9);
-        assertEquals(LabelSpaces.RACE_FAIRFACE.indexOf("East Asian"), faces.get(0).labels().race7());
+        assertEquals(LabelSpaces.RACE_FAIRFACE.indexOf("East Asian"), faces.get(0).labels().index(Target.RACE7));
         assertEquals("mine", faces.get(0).model());
         assertEquals(2, faces.get(1).face(), "the newline inside the name does not start a record");
     }

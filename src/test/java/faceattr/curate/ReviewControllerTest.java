@@ -4,8 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import faceattr.data.FaceLabels;
+import faceattr.labels.LabelSet;
 import faceattr.labels.LabelSpaces;
+import faceattr.labels.Target;
 import faceattr.labels.Task;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,11 +21,14 @@ class ReviewControllerTest {
 
     private ReviewSession session() {
         return new ReviewSession(List.of(
-                new ReviewFace("p", "face-1", new FaceLabels(30.0, 4, 1, null, null, 1), Map.of("gender", 0.95), 5,
+                new ReviewFace("p", "face-1", LabelSet.NONE.with(Target.AGE, 30.0).with(Target.AGE_GROUP, 4)
+                        .with(Target.GENDER, 1).with(Target.EMOTION, 1), Map.of("gender", 0.95), 5,
                         false, false),
-                new ReviewFace("p", "face-2", new FaceLabels(50.0, 6, 0, null, null, 0), Map.of("gender", 0.52), 8,
+                new ReviewFace("p", "face-2", LabelSet.NONE.with(Target.AGE, 50.0).with(Target.AGE_GROUP, 6)
+                        .with(Target.GENDER, 0).with(Target.EMOTION, 0), Map.of("gender", 0.52), 8,
                         false, false),
-                new ReviewFace("p", "face-3", new FaceLabels(8.0, 1, 1, null, null, 6), Map.of("gender", 0.8), 2,
+                new ReviewFace("p", "face-3", LabelSet.NONE.with(Target.AGE, 8.0).with(Target.AGE_GROUP, 1)
+                        .with(Target.GENDER, 1).with(Target.EMOTION, 6), Map.of("gender", 0.8), 2,
                         false, false)), tmp.resolve("r.json"));
     }
 
@@ -36,7 +40,7 @@ class ReviewControllerTest {
         assertEquals(1, c.selectedFace());
         assertEquals(Task.GENDER, c.attribute());
         c.digit(2); // gender class 2 = female
-        assertEquals(1, s.faces().get(1).labels().gender());
+        assertEquals(1, s.faces().get(1).labels().index(Target.GENDER));
         assertTrue(s.faces().get(1).reviewed());
         c.up();
         c.up(); // gender -> age group -> age
@@ -45,8 +49,8 @@ class ReviewControllerTest {
         c.digit(7);
         assertEquals("47", c.typed());
         c.enter();
-        assertEquals(47.0, s.faces().get(1).labels().age());
-        assertEquals(LabelSpaces.ageGroupOf(47), s.faces().get(1).labels().ageGroup());
+        assertEquals(47.0, s.faces().get(1).labels().get(Target.AGE));
+        assertEquals(LabelSpaces.ageGroupOf(47), s.faces().get(1).labels().index(Target.AGE_GROUP));
         c.next();
         assertEquals(2, c.selectedFace());
         c.enter(); // accept face-3 as it is, move on
@@ -83,7 +87,7 @@ class ReviewControllerTest {
         c.digit(5);
         c.enter();
         assertEquals("an age must be 0 to 120", c.message());
-        assertEquals(8.0, s.faces().get(2).labels().age(), "nothing changed");
+        assertEquals(8.0, s.faces().get(2).labels().get(Target.AGE), "nothing changed");
     }
 
     @Test

@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import faceattr.core.FaceAttrException;
-import faceattr.data.FaceLabels;
+import faceattr.labels.LabelSet;
+import faceattr.labels.Target;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -64,9 +65,11 @@ class ReviewFileTest {
     @Test
     void aFileOfThePreviousWriterReadsAndWritesBackByteForByte() {
         List<ReviewFace> faces = ReviewFile.read(GOLDEN);
-        assertEquals(new ReviewFace("photo.png", "face-1", new FaceLabels(30.0, 4, 1, null, null, 1),
+        assertEquals(new ReviewFace("photo.png", "face-1", LabelSet.NONE.with(Target.AGE, 30.0)
+                .with(Target.AGE_GROUP, 4).with(Target.GENDER, 1).with(Target.EMOTION, 1),
                 Map.of("gender", 0.9), 5, false, false, ""), faces.get(0));
-        assertEquals(new ReviewFace("photo.png", "s2-face-1", new FaceLabels(null, null, 0, 3, 2, null),
+        assertEquals(new ReviewFace("photo.png", "s2-face-1", LabelSet.NONE.with(Target.GENDER, 0).with(Target.RACE7, 3)
+                .with(Target.RACE5, 2),
                 Map.of("gender", Double.NaN), Double.NaN, true, true, "1 2 3 4"), faces.get(1));
         assertEquals(GOLDEN.strip(), ReviewFile.write(faces));
     }

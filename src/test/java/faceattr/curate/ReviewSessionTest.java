@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import faceattr.core.FaceAttrException;
-import faceattr.data.FaceLabels;
+import faceattr.labels.LabelSet;
 import faceattr.labels.LabelSpaces;
+import faceattr.labels.Target;
 import faceattr.labels.Task;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,8 @@ class ReviewSessionTest {
     Path tmp;
 
     private static ReviewFace face(String roi, double genderP, double emotionP, double ageStd) {
-        return new ReviewFace("photo.png", roi, new FaceLabels(30.0, 4, 1, null, null, 1),
+        return new ReviewFace("photo.png", roi, LabelSet.NONE.with(Target.AGE, 30.0).with(Target.AGE_GROUP, 4)
+                .with(Target.GENDER, 1).with(Target.EMOTION, 1),
                 Map.of("gender", genderP, "emotion", emotionP, "age_group", 0.6), ageStd, false, false);
     }
 
@@ -46,7 +48,7 @@ class ReviewSessionTest {
         s.onChange(f -> changed.add(f.roi()));
         s.setClass(1, Task.GENDER, 0);
         ReviewFace f = s.faces().get(1);
-        assertEquals(0, f.labels().gender());
+        assertEquals(0, f.labels().index(Target.GENDER));
         assertTrue(f.reviewed());
         assertEquals(1.0, f.confidence().get("gender"));
         assertEquals(List.of("face-2"), changed);
@@ -54,9 +56,10 @@ class ReviewSessionTest {
                 "the autosave holds the edit");
 
         s.setAge(0, 67);
-        assertEquals(LabelSpaces.ageGroupOf(67), s.faces().get(0).labels().ageGroup(), "the age group follows");
+        assertEquals(LabelSpaces.ageGroupOf(67), s.faces().get(0).labels().index(Target.AGE_GROUP),
+                "the age group follows");
         s.setClass(2, Task.RACE, LabelSpaces.RACE_FAIRFACE.indexOf("Southeast Asian"));
-        assertEquals(LabelSpaces.RACE_UTKFACE.indexOf("Asian"), s.faces().get(2).labels().race5());
+        assertEquals(LabelSpaces.RACE_UTKFACE.indexOf("Asian"), s.faces().get(2).labels().index(Target.RACE5));
         s.setNotAFace(2, true);
         assertEquals(List.of(0, 1), s.view(ReviewSession.Order.DETECTION, ReviewSession.Filters.reviewed())
                 .subList(0, 2));
@@ -100,7 +103,8 @@ class ReviewSessionTest {
 
     @Test
     void savedFacesNotShownAreKeptAndMatchingNeedsTheSamePosition() throws Exception {
-        ReviewFace other = new ReviewFace("photo.png", "s2-face-1", new FaceLabels(20.0, 3, 0, null, null, 0),
+        ReviewFace other = new ReviewFace("photo.png", "s2-face-1", LabelSet.NONE.with(Target.AGE, 20.0)
+                .with(Target.AGE_GROUP, 3).with(Target.GENDER, 0).with(Target.EMOTION, 0),
                 Map.of(), 1, true, false, "1 2 3 4 5 6 7 8 9 10");
         ReviewSession s = new ReviewSession(List.of(face("face-1", 0.9, 0.9, 1)), List.of(other),
                 tmp.resolve("kept.json"));

@@ -1,5 +1,7 @@
 package faceattr.data;
 
+import faceattr.labels.LabelSet;
+import faceattr.labels.Target;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +18,7 @@ import javax.imageio.ImageIO;
  */
 public final class DatasetFixtures {
     /** Paints an image for a sample's labels. */
-    public interface Painter extends Function<FaceLabels, BufferedImage> {
+    public interface Painter extends Function<LabelSet, BufferedImage> {
     }
 
     /** A flat grey 32x32 image. */
@@ -47,11 +49,12 @@ public final class DatasetFixtures {
     public static void utkface(Path dir, List<int[]> ageGenderRace, Painter painter) throws IOException {
         long stamp = 20170116174525125L;
         for (int[] r : ageGenderRace) {
-            FaceLabels l = new FaceLabels((double) r[0], faceattr.labels.LabelSpaces.ageGroupOf(r[0]), r[1], null, r[2],
-                    null);
+            LabelSet l = LabelSet.NONE.with(Target.AGE, r[0])
+                    .with(Target.AGE_GROUP, faceattr.labels.LabelSpaces.ageGroupOf(r[0])).with(Target.GENDER, r[1])
+                    .with(Target.RACE5, r[2]);
             jpg(dir.resolve(r[0] + "_" + r[1] + "_" + r[2] + "_" + stamp++ + ".jpg.chip.jpg"), painter.apply(l));
         }
-        BufferedImage any = GREY.apply(FaceLabels.NONE);
+        BufferedImage any = GREY.apply(LabelSet.NONE);
         jpg(dir.resolve("39_1_20170116174525125.jpg.chip.jpg"), any);
         jpg(dir.resolve("61_1_20170109142408075.jpg.chip.jpg"), any);
         jpg(dir.resolve("61_1_20170109150557335.jpg.chip.jpg"), any);
@@ -85,9 +88,10 @@ public final class DatasetFixtures {
         Files.writeString(dir.resolve("fairface_label_val.csv"), val.toString(), StandardCharsets.UTF_8);
     }
 
-    private static FaceLabels labels(String[] r) {
-        return new FaceLabels(null, faceattr.labels.LabelSpaces.AGE_GROUP.indexOf(r[0]),
-                r[1].equals("Male") ? 0 : 1, faceattr.labels.LabelSpaces.RACE_FAIRFACE.indexOf(r[2]), null, null);
+    private static LabelSet labels(String[] r) {
+        return LabelSet.NONE.with(Target.AGE_GROUP, faceattr.labels.LabelSpaces.AGE_GROUP.indexOf(r[0]))
+                .with(Target.GENDER, r[1].equals("Male") ? 0 : 1)
+                .with(Target.RACE7, faceattr.labels.LabelSpaces.RACE_FAIRFACE.indexOf(r[2]));
     }
 
     /**
@@ -113,7 +117,7 @@ public final class DatasetFixtures {
         Files.writeString(dir.resolve("EmoLabel/list_patition_label.txt"), list.toString(), StandardCharsets.UTF_8);
     }
 
-    private static FaceLabels emotion(int rafLabel) {
-        return new FaceLabels(null, null, null, null, null, faceattr.labels.LabelSpaces.emotionOfRafDb(rafLabel));
+    private static LabelSet emotion(int rafLabel) {
+        return LabelSet.NONE.with(Target.EMOTION, faceattr.labels.LabelSpaces.emotionOfRafDb(rafLabel));
     }
 }

@@ -1,12 +1,15 @@
 package faceattr.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import faceattr.core.FaceAttrException;
+import faceattr.labels.LabelSet;
 import faceattr.labels.LabelSpaces;
+import faceattr.labels.Target;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,17 +31,17 @@ class DatasetLoadersTest {
         Loaded l = DatasetKind.of("utkface").load(dir);
         assertEquals(4, l.samples().size(), l.report().summary());
         Sample s = l.samples().stream().filter(x -> x.id().startsWith("25_")).findFirst().orElseThrow();
-        assertEquals(25.0, s.labels().age());
-        assertEquals(LabelSpaces.AGE_GROUP.indexOf("20-29"), s.labels().ageGroup());
-        assertEquals(0, s.labels().gender()); // male
-        assertEquals(LabelSpaces.RACE_UTKFACE.indexOf("Asian"), s.labels().race5());
-        assertNull(s.labels().race7());
-        assertNull(s.labels().emotion());
+        assertEquals(25.0, s.labels().get(Target.AGE));
+        assertEquals(LabelSpaces.AGE_GROUP.indexOf("20-29"), s.labels().index(Target.AGE_GROUP));
+        assertEquals(0, s.labels().index(Target.GENDER)); // male
+        assertEquals(LabelSpaces.RACE_UTKFACE.indexOf("Asian"), s.labels().index(Target.RACE5));
+        assertFalse(s.labels().has(Target.RACE7));
+        assertFalse(s.labels().has(Target.EMOTION));
         assertTrue(s.aligned(), ".chip.jpg is the aligned set");
         assertNull(s.split());
         Sample wild = l.samples().stream().filter(x -> x.id().contains("wild")).findFirst().orElseThrow();
         assertTrue(!wild.aligned(), "plain .jpg files are in-the-wild photos");
-        assertEquals(LabelSpaces.RACE_UTKFACE.indexOf("Indian"), wild.labels().race5());
+        assertEquals(LabelSpaces.RACE_UTKFACE.indexOf("Indian"), wild.labels().index(Target.RACE5));
         LoadReport r = l.report();
         assertEquals(3, r.skipped().get("no race field in the file name"));
         assertTrue(r.examples().get("no race field in the file name").contains("39_1_20170116174525125.jpg.chip.jpg"));
@@ -60,14 +63,14 @@ class DatasetLoadersTest {
         Sample first = l.samples().get(0);
         assertEquals("train/1.jpg", first.id());
         assertEquals(Split.TRAIN, first.split());
-        assertEquals(LabelSpaces.AGE_GROUP.indexOf("20-29"), first.labels().ageGroup());
-        assertEquals(LabelSpaces.GENDER.indexOf("male"), first.labels().gender());
-        assertEquals(LabelSpaces.RACE_FAIRFACE.indexOf("East Asian"), first.labels().race7());
-        assertNull(first.labels().age());
-        assertNull(first.labels().race5());
+        assertEquals(LabelSpaces.AGE_GROUP.indexOf("20-29"), first.labels().index(Target.AGE_GROUP));
+        assertEquals(LabelSpaces.GENDER.indexOf("male"), first.labels().index(Target.GENDER));
+        assertEquals(LabelSpaces.RACE_FAIRFACE.indexOf("East Asian"), first.labels().index(Target.RACE7));
+        assertFalse(first.labels().has(Target.AGE));
+        assertFalse(first.labels().has(Target.RACE5));
         Sample old = l.samples().get(1);
-        assertEquals(LabelSpaces.AGE_GROUP.size() - 1, old.labels().ageGroup());
-        assertEquals(LabelSpaces.GENDER.indexOf("female"), old.labels().gender());
+        assertEquals(LabelSpaces.AGE_GROUP.size() - 1, old.labels().index(Target.AGE_GROUP));
+        assertEquals(LabelSpaces.GENDER.indexOf("female"), old.labels().index(Target.GENDER));
         assertEquals(Split.VAL, l.samples().get(2).split());
         assertEquals(Map.of("image file missing", 1, "unknown age group, gender or race label", 1),
                 l.report().skipped());
@@ -87,7 +90,7 @@ class DatasetLoadersTest {
         Loaded l = DatasetKind.FAIRFACE.load(dir);
         assertEquals(1, l.samples().size(), l.report().summary());
         assertEquals("train/1.jpg", l.samples().get(0).id());
-        assertEquals(LabelSpaces.RACE_FAIRFACE.indexOf("East Asian"), l.samples().get(0).labels().race7());
+        assertEquals(LabelSpaces.RACE_FAIRFACE.indexOf("East Asian"), l.samples().get(0).labels().index(Target.RACE7));
         assertEquals(0, l.report().skippedTotal(), l.report().summary());
     }
 
@@ -97,10 +100,10 @@ class DatasetLoadersTest {
         DatasetFixtures.rafdb(dir, List.of(1, 4, 7), List.of(6), DatasetFixtures.GREY);
         Loaded l = DatasetKind.RAFDB.load(dir);
         assertEquals(4, l.samples().size(), l.report().summary());
-        assertEquals(LabelSpaces.EMOTION.indexOf("surprise"), l.samples().get(0).labels().emotion());
-        assertEquals(LabelSpaces.EMOTION.indexOf("happiness"), l.samples().get(1).labels().emotion());
-        assertEquals(LabelSpaces.EMOTION.indexOf("neutral"), l.samples().get(2).labels().emotion());
-        assertEquals(LabelSpaces.EMOTION.indexOf("anger"), l.samples().get(3).labels().emotion());
+        assertEquals(LabelSpaces.EMOTION.indexOf("surprise"), l.samples().get(0).labels().index(Target.EMOTION));
+        assertEquals(LabelSpaces.EMOTION.indexOf("happiness"), l.samples().get(1).labels().index(Target.EMOTION));
+        assertEquals(LabelSpaces.EMOTION.indexOf("neutral"), l.samples().get(2).labels().index(Target.EMOTION));
+        assertEquals(LabelSpaces.EMOTION.indexOf("anger"), l.samples().get(3).labels().index(Target.EMOTION));
         assertEquals(Split.TRAIN, l.samples().get(0).split());
         assertEquals(Split.VAL, l.samples().get(3).split());
         assertTrue(l.samples().get(3).image().endsWith(Path.of("Image/aligned/test_0001_aligned.jpg")));
@@ -122,14 +125,14 @@ class DatasetLoadersTest {
                 "crops/a.jpg,,,,,,,true,/photos/x.jpg") + "\n");
         Loaded l = DatasetKind.FACEATTR.load(dir);
         assertEquals(2, l.samples().size(), l.report().summary());
-        FaceLabels a = l.samples().get(0).labels();
-        assertEquals(31.5, a.age());
-        assertEquals(LabelSpaces.EMOTION.indexOf("happiness"), a.emotion());
-        assertNull(a.race7());
-        FaceLabels b = l.samples().get(1).labels();
-        assertNull(b.age());
-        assertEquals(LabelSpaces.RACE_FAIRFACE.indexOf("East Asian"), b.race7());
-        assertEquals(LabelSpaces.RACE_UTKFACE.indexOf("Asian"), b.race5());
+        LabelSet a = l.samples().get(0).labels();
+        assertEquals(31.5, a.get(Target.AGE));
+        assertEquals(LabelSpaces.EMOTION.indexOf("happiness"), a.index(Target.EMOTION));
+        assertFalse(a.has(Target.RACE7));
+        LabelSet b = l.samples().get(1).labels();
+        assertFalse(b.has(Target.AGE));
+        assertEquals(LabelSpaces.RACE_FAIRFACE.indexOf("East Asian"), b.index(Target.RACE7));
+        assertEquals(LabelSpaces.RACE_UTKFACE.indexOf("Asian"), b.index(Target.RACE5));
         assertEquals(3, l.report().skippedTotal(), l.report().summary());
     }
 

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import faceattr.labels.LabelSet;
+import faceattr.labels.Target;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -15,8 +17,9 @@ class SplitsTest {
         List<Sample> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             int age = (i * 7) % 90;
-            out.add(new Sample(Path.of("u" + i + ".jpg"), "u" + i, new FaceLabels((double) age,
-                    faceattr.labels.LabelSpaces.ageGroupOf(age), i % 2, null, i % 5, null), true, null, "utkface"));
+            out.add(new Sample(Path.of("u" + i + ".jpg"), "u" + i, LabelSet.NONE.with(Target.AGE, age)
+                    .with(Target.AGE_GROUP, faceattr.labels.LabelSpaces.ageGroupOf(age)).with(Target.GENDER, i % 2)
+                    .with(Target.RACE5, i % 5), true, null, "utkface"));
         }
         return out;
     }
@@ -33,8 +36,9 @@ class SplitsTest {
         // every age group is in both parts, in about the same proportion
         for (int g = 0; g < 9; g++) {
             final int group = g;
-            long all = a.stream().filter(s -> s.labels().ageGroup() == group).count();
-            long val = Splits.of(a, Split.VAL).stream().filter(s -> s.labels().ageGroup() == group).count();
+            long all = a.stream().filter(s -> s.labels().index(Target.AGE_GROUP) == group).count();
+            long val = Splits.of(a, Split.VAL).stream().filter(s -> s.labels().index(Target.AGE_GROUP) == group)
+                    .count();
             if (all >= 10) {
                 assertEquals(0.2, val / (double) all, 0.06, "age group " + g);
             }
@@ -46,11 +50,12 @@ class SplitsTest {
     @Test
     void keepsDatasetSplitsAndAppliesTheAgeProtocolToUtkFaceOnly() {
         List<Sample> samples = new ArrayList<>(utk(100));
-        samples.add(new Sample(Path.of("f.jpg"), "f", new FaceLabels(null, 0, 1, 2, null, null), true, Split.VAL,
+        samples.add(new Sample(Path.of("f.jpg"), "f", LabelSet.NONE.with(Target.AGE_GROUP, 0).with(Target.GENDER, 1)
+                .with(Target.RACE7, 2), true, Split.VAL,
                 "fairface"));
         List<Sample> out = Splits.apply(samples, Splits.Options.DEFAULT.ageRange(21, 60));
         assertTrue(out.stream().filter(s -> s.source().equals("utkface"))
-                .allMatch(s -> s.labels().age() >= 21 && s.labels().age() <= 60));
+                .allMatch(s -> s.labels().get(Target.AGE) >= 21 && s.labels().get(Target.AGE) <= 60));
         assertEquals(Split.VAL, out.stream().filter(s -> s.id().equals("f")).findFirst().orElseThrow().split());
         assertTrue(out.stream().allMatch(s -> s.split() != null));
     }

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import faceattr.labels.LabelSpaces;
+import faceattr.labels.Task;
 import org.junit.jupiter.api.Test;
 
 /** The per-face result value on hand cases: derived labels, the 7-to-5 race grouping, copies, checks. */
@@ -29,16 +31,16 @@ class FaceAttributesTest {
         assertEquals("m1", f.modelName());
         assertEquals(27.5, f.ageMean());
         assertEquals(4.2, f.ageStd());
-        assertEquals("20-29", f.ageGroup());
-        assertEquals(0.6, f.ageGroupP());
-        assertEquals("female", f.gender());
-        assertEquals(0.8, f.genderP());
-        assertEquals("East Asian", f.race());
-        assertEquals(3, f.raceIndex());
-        assertEquals(0.3, f.raceP());
-        assertEquals("happiness", f.emotion());
-        assertEquals(0.7, f.emotionP());
-        assertTrue(f.hasRace());
+        assertEquals("20-29", f.label(Task.AGE_GROUP));
+        assertEquals(0.6, f.probability(Task.AGE_GROUP));
+        assertEquals("female", f.label(Task.GENDER));
+        assertEquals(0.8, f.probability(Task.GENDER));
+        assertEquals("East Asian", f.label(Task.RACE));
+        assertEquals(3, f.index(Task.RACE));
+        assertEquals(0.3, f.probability(Task.RACE));
+        assertEquals("happiness", f.label(Task.EMOTION));
+        assertEquals(0.7, f.probability(Task.EMOTION));
+        assertTrue(f.has(Task.RACE));
     }
 
     @Test
@@ -46,27 +48,28 @@ class FaceAttributesTest {
         FaceAttributes f = base().optRace(RACE).build();
         // Asian = .3 + .15, Others = .2 + .08: Asian wins although no single 7-class race has .45
         assertArrayEquals(new double[] {0.1, 0.05, 0.45, 0.12, 0.28}, f.race5Probabilities(), 1e-12);
-        assertEquals("Asian", f.race5());
-        assertEquals(0.45, f.race5P(), 1e-12);
+        assertEquals("Asian", race5(f));
+        assertEquals(0.45, race5P(f), 1e-12);
         // Summing can change the winner: White leads the 7 classes, but Latino_Hispanic + Middle
         // Eastern make Others the most probable of the 5.
         FaceAttributes g = base().optRace(new double[] {0.35, 0.05, 0.2, 0.05, 0.05, 0.05, 0.25}).build();
-        assertEquals("White", g.race());
-        assertEquals("Others", g.race5());
-        assertEquals(0.45, g.race5P(), 1e-12);
+        assertEquals("White", g.label(Task.RACE));
+        assertEquals("Others", race5(g));
+        assertEquals(0.45, race5P(g), 1e-12);
     }
 
     @Test
     void withoutRaceTheRaceGettersSaySo() {
         FaceAttributes f = base().build();
-        assertFalse(f.hasRace());
-        assertNull(f.race());
-        assertNull(f.raceProbabilities());
-        assertNull(f.race5());
+        assertFalse(f.has(Task.RACE));
+        assertNull(f.label(Task.RACE));
+        assertNull(f.probabilities(Task.RACE));
+        assertNull(race5(f));
         assertNull(f.race5Probabilities());
-        assertEquals(-1, f.raceIndex());
-        assertTrue(Double.isNaN(f.raceP()));
-        assertTrue(Double.isNaN(f.race5P()));
+        assertEquals(-1, f.index(Task.RACE));
+        assertThrows(IllegalArgumentException.class, () -> f.probabilities(Task.AGE), "age is no class task");
+        assertTrue(Double.isNaN(f.probability(Task.RACE)));
+        assertTrue(Double.isNaN(race5P(f)));
         assertTrue(f.toString().contains("no race"), f.toString());
     }
 
@@ -75,15 +78,15 @@ class FaceAttributesTest {
         double[] emotion = EMOTION.clone();
         FaceAttributes f = base().setEmotion(emotion).optRace(RACE).build();
         emotion[1] = 0;
-        assertEquals(0.7, f.emotionP());
-        f.emotionProbabilities()[1] = 0;
-        f.raceProbabilities()[3] = 0;
-        f.ageGroupProbabilities()[3] = 0;
-        f.genderProbabilities()[1] = 0;
-        assertEquals("happiness", f.emotion());
-        assertEquals("East Asian", f.race());
-        assertEquals("20-29", f.ageGroup());
-        assertEquals("female", f.gender());
+        assertEquals(0.7, f.probability(Task.EMOTION));
+        f.probabilities(Task.EMOTION)[1] = 0;
+        f.probabilities(Task.RACE)[3] = 0;
+        f.probabilities(Task.AGE_GROUP)[3] = 0;
+        f.probabilities(Task.GENDER)[1] = 0;
+        assertEquals("happiness", f.label(Task.EMOTION));
+        assertEquals("East Asian", f.label(Task.RACE));
+        assertEquals("20-29", f.label(Task.AGE_GROUP));
+        assertEquals("female", f.label(Task.GENDER));
         assertEquals(base().optRace(RACE).build(), f);
         assertNotEquals(base().build(), f);
     }
@@ -91,7 +94,7 @@ class FaceAttributesTest {
     @Test
     void tiesGoToTheFirstClass() {
         FaceAttributes f = base().setGender(new double[] {0.5, 0.5}).build();
-        assertEquals("male", f.gender());
+        assertEquals("male", f.label(Task.GENDER));
     }
 
     @Test
@@ -121,5 +124,21 @@ class FaceAttributesTest {
                 () -> FaceAttributes.builder().setModel("m").setAgeGroup(AGE_GROUP).setGender(GENDER).build());
         // float32 softmax outputs do not sum to exactly 1
         base().setGender(new double[] {0.3f, 0.7f}).build();
+    }
+
+    /** The most probable UTKFace race of the summed probabilities, or null without race. */
+    private static String race5(FaceAttributes f) {
+        double[] p = f.race5Probabilities();
+        return p == null ? null : LabelSpaces.RACE_UTKFACE.className(argmax(p));
+    }
+
+    private static double race5P(FaceAttributes f) {
+        double[] p = f.race5Probabilities();
+        return p == null ? Double.NaN : p[argmax(p)];
+    }
+
+    /** @return the index of the largest value, the first on a tie */
+    private static int argmax(double[] p) {
+        return java.util.stream.IntStream.range(0, p.length).reduce((i, j) -> p[j] > p[i] ? j : i).orElseThrow();
     }
 }

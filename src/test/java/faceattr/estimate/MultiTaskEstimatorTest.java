@@ -7,19 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
 import faceattr.core.FaceAttrException;
 import faceattr.core.RgbImage;
 import faceattr.engine.Autograd;
 import faceattr.engine.Engines;
+import faceattr.labels.Task;
 import faceattr.model.ModelConfig;
 import faceattr.model.ModelConfigJson;
 import faceattr.model.MultiTaskNet;
 import faceattr.model.io.ModelCard;
 import faceattr.model.io.ModelFolder;
-import ai.djl.inference.Predictor;
-import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Parameter;
-import ai.djl.util.Pair;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,12 +84,12 @@ class MultiTaskEstimatorTest {
     private static void assertClose(FaceAttributes a, FaceAttributes b, double tol) {
         assertEquals(a.ageMean(), b.ageMean(), tol * 100, "age mean (years)");
         assertEquals(a.ageStd(), b.ageStd(), tol * 100, "age std (years)");
-        assertArrayEquals(a.ageGroupProbabilities(), b.ageGroupProbabilities(), tol);
-        assertArrayEquals(a.genderProbabilities(), b.genderProbabilities(), tol);
-        assertArrayEquals(a.emotionProbabilities(), b.emotionProbabilities(), tol);
-        assertEquals(a.hasRace(), b.hasRace());
-        if (a.hasRace()) {
-            assertArrayEquals(a.raceProbabilities(), b.raceProbabilities(), tol);
+        assertArrayEquals(a.probabilities(Task.AGE_GROUP), b.probabilities(Task.AGE_GROUP), tol);
+        assertArrayEquals(a.probabilities(Task.GENDER), b.probabilities(Task.GENDER), tol);
+        assertArrayEquals(a.probabilities(Task.EMOTION), b.probabilities(Task.EMOTION), tol);
+        assertEquals(a.has(Task.RACE), b.has(Task.RACE));
+        if (a.has(Task.RACE)) {
+            assertArrayEquals(a.probabilities(Task.RACE), b.probabilities(Task.RACE), tol);
         }
     }
 
@@ -123,10 +124,10 @@ class MultiTaskEstimatorTest {
         try (MultiTaskEstimator e = MultiTaskEstimator.fromNet(net(config, 2),
                 MultiTaskEstimator.defaultCard("sum-test", config))) {
             for (FaceAttributes f : e.estimate(crops(4, config.inputSize(), 3))) {
-                assertEquals(1.0, sum(f.ageGroupProbabilities()), 1e-5);
-                assertEquals(1.0, sum(f.genderProbabilities()), 1e-5);
-                assertEquals(1.0, sum(f.raceProbabilities()), 1e-5);
-                assertEquals(1.0, sum(f.emotionProbabilities()), 1e-5);
+                assertEquals(1.0, sum(f.probabilities(Task.AGE_GROUP)), 1e-5);
+                assertEquals(1.0, sum(f.probabilities(Task.GENDER)), 1e-5);
+                assertEquals(1.0, sum(f.probabilities(Task.RACE)), 1e-5);
+                assertEquals(1.0, sum(f.probabilities(Task.EMOTION)), 1e-5);
                 assertTrue(f.ageMean() >= 0 && f.ageMean() <= 100 && f.ageStd() > 0, f.toString());
                 assertEquals("sum-test", f.modelName());
             }
@@ -135,9 +136,9 @@ class MultiTaskEstimatorTest {
         try (MultiTaskEstimator e = MultiTaskEstimator.fromNet(net(noRace, 3),
                 MultiTaskEstimator.defaultCard("no-race", noRace))) {
             FaceAttributes f = e.estimate(crops(1, noRace.inputSize(), 4)).get(0);
-            assertFalse(f.hasRace());
-            assertNull(f.race());
-            assertEquals(1.0, sum(f.emotionProbabilities()), 1e-5);
+            assertFalse(f.has(Task.RACE));
+            assertNull(f.label(Task.RACE));
+            assertEquals(1.0, sum(f.probabilities(Task.EMOTION)), 1e-5);
         }
     }
 

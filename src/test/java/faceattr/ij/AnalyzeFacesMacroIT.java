@@ -92,7 +92,8 @@ class AnalyzeFacesMacroIT {
         assertTrue(run.output().contains("1 exported, 0 skipped"), run.output());
         faceattr.data.Loaded l = faceattr.data.DatasetKind.FACEATTR.load(dataset);
         assertEquals(1, l.samples().size(), l.report().summary());
-        assertEquals(LabelSpaces.GENDER.indexOf("female"), l.samples().get(0).labels().gender());
+        assertEquals(LabelSpaces.GENDER.indexOf("female"),
+                l.samples().get(0).labels().index(faceattr.labels.Target.GENDER));
 
         Path reviewedOnly = tmp.resolve("reviewed-only");
         run = DetectFacesMacroIT.imagej(Paths.get("macros/review_and_export.ijm"),

@@ -1,8 +1,6 @@
 package faceattr.ij;
 
 import faceattr.core.Progress;
-import faceattr.detect.DetectorSettings;
-import faceattr.detect.RfemtcDetector;
 import faceattr.labels.Task;
 import faceattr.reference.ReferenceEstimator;
 import ij.IJ;
@@ -143,8 +141,10 @@ public final class ReviewWindowHarness {
                 Progress.NONE);
         check(exported.used() == 6, "exported " + exported.summary());
         faceattr.data.Loaded back = faceattr.data.DatasetKind.FACEATTR.load(dataset);
-        check(back.samples().get(0).labels().gender() == 0, "exported gender is the reviewed one (male)");
-        check(back.samples().get(0).labels().age() == 42.0, "exported age is the reviewed one");
+        check(back.samples().get(0).labels().index(faceattr.labels.Target.GENDER) == 0,
+                "exported gender is the reviewed one (male)");
+        check(back.samples().get(0).labels().get(faceattr.labels.Target.AGE) == 42.0,
+                "exported age is the reviewed one");
 
         faceattr.train.TrainOptions o = faceattr.train.TrainOptions.builder().setName("curated").optEpochs(1)
                 .optBatch(4).optWarmupEpochs(0).optAugment(faceattr.train.Augmenter.Options.NONE).optPatience(0)
@@ -166,6 +166,6 @@ public final class ReviewWindowHarness {
             again = DetectFacesPlugin.detect(imp, a, true, Progress.NONE);
         }
         faceattr.estimate.FaceAttributes a = again.faces().planes().get(0).attributes().get(0);
-        check("curated".equals(a.modelName()) && a.hasRace(), "analyzed with the new model: " + a.modelName());
+        check("curated".equals(a.modelName()) && a.has(Task.RACE), "analyzed with the new model: " + a.modelName());
     }
 }

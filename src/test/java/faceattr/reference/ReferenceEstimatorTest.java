@@ -12,6 +12,7 @@ import faceattr.detect.DetectedFace;
 import faceattr.detect.Landmarks;
 import faceattr.estimate.FaceAttributes;
 import faceattr.labels.LabelSpaces;
+import faceattr.labels.Task;
 import org.junit.jupiter.api.Test;
 
 class ReferenceEstimatorTest {
@@ -48,18 +49,19 @@ class ReferenceEstimatorTest {
         // face-api order: neutral, happy, sad, angry, fearful, disgusted, surprised
         float[] expr = {0.05f, 0.7f, 0.05f, 0.05f, 0.05f, 0.05f, 0.05f};
         FaceAttributes a = ReferenceEstimator.toAttributes(41.6, new double[] {0.2, 0.8}, expr);
-        assertEquals("happiness", a.emotion());
-        assertEquals(0.7, a.emotionP(), 1e-6);
-        assertEquals("female", a.gender());
+        assertEquals("happiness", a.label(Task.EMOTION));
+        assertEquals(0.7, a.probability(Task.EMOTION), 1e-6);
+        assertEquals("female", a.label(Task.GENDER));
         assertEquals(41.6, a.ageMean(), 1e-9);
         assertEquals(ReferenceEstimator.AGE_STD, a.ageStd(), 1e-12);
-        assertEquals("40-49", a.ageGroup());
-        assertFalse(a.hasRace());
+        assertEquals("40-49", a.label(Task.AGE_GROUP));
+        assertFalse(a.has(Task.RACE));
         assertEquals("reference", a.modelName());
         // A negative regression output becomes age 0, never an invalid value.
         assertEquals(0, ReferenceEstimator.toAttributes(-2, new double[] {0.5, 0.5}, expr).ageMean(), 0);
         float[] surprised = {0, 0, 0, 0, 0, 0, 1};
-        assertEquals("surprise", ReferenceEstimator.toAttributes(30, new double[] {1, 0}, surprised).emotion());
+        assertEquals("surprise",
+                ReferenceEstimator.toAttributes(30, new double[] {1, 0}, surprised).label(Task.EMOTION));
     }
 
     @Test

@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import faceattr.core.RgbImage;
-import faceattr.data.FaceLabels;
 import faceattr.data.Sample;
 import faceattr.detect.DetectorSettings;
 import faceattr.detect.FaceDetector;
 import faceattr.detect.RfemtcDetector;
+import faceattr.labels.LabelSet;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,7 +27,7 @@ class CropSourceTest {
     void detectsAlignsAndCachesUnalignedImages() throws Exception {
         Path photo = tmp.resolve("31_1_0_20170116174525125.jpg"); // a UTKFace in-the-wild name
         Files.copy(Path.of("sample-data/astronaut.png"), photo);
-        Sample wild = new Sample(photo, photo.getFileName().toString(), FaceLabels.NONE, false, null, "utkface");
+        Sample wild = new Sample(photo, photo.getFileName().toString(), LabelSet.NONE, false, null, "utkface");
         AtomicInteger detectors = new AtomicInteger();
         Path cache = tmp.resolve("crops");
         CropSource crops = new CropSource(112, cache, () -> {
@@ -75,10 +75,10 @@ class CropSourceTest {
         try (FaceDetector d = RfemtcDetector.create(DetectorSettings.DEFAULT)) {
             CropSource crops = new CropSource(112, null, () -> d, "x");
             CropSource.Unusable none = assertThrows(CropSource.Unusable.class, () -> crops.crop(
-                    new Sample(coffee, "coffee.jpg", FaceLabels.NONE, false, null, "utkface")));
+                    new Sample(coffee, "coffee.jpg", LabelSet.NONE, false, null, "utkface")));
             assertTrue(none.getMessage().startsWith("coffee.jpg: no face found"), none.getMessage());
             CropSource.Unusable bad = assertThrows(CropSource.Unusable.class, () -> crops.crop(
-                    new Sample(broken, "broken.jpg", FaceLabels.NONE, true, null, "rafdb")));
+                    new Sample(broken, "broken.jpg", LabelSet.NONE, true, null, "rafdb")));
             assertTrue(bad.getMessage().startsWith("broken.jpg: unreadable image"), bad.getMessage());
         }
     }

@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import faceattr.data.FaceLabels;
+import faceattr.labels.LabelSet;
+import faceattr.labels.Target;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -12,8 +13,8 @@ import org.junit.jupiter.api.Test;
 /** Metrics against hand-computed cases. */
 class EvaluationTest {
     private static Evaluation.Prediction ages(double truth, double predicted) {
-        return new Evaluation.Prediction(new FaceLabels(truth, null, null, null, null, null), predicted, null, null,
-                null, null, null);
+        return new Evaluation.Prediction(LabelSet.NONE.with(Target.AGE, truth),
+                LabelSet.NONE.with(Target.AGE, predicted));
     }
 
     @Test
@@ -26,8 +27,8 @@ class EvaluationTest {
     }
 
     private static Evaluation.Prediction emotion(int truth, int predicted) {
-        return new Evaluation.Prediction(new FaceLabels(null, null, null, null, null, truth), null, null, null, null,
-                null, predicted);
+        return new Evaluation.Prediction(LabelSet.NONE.with(Target.EMOTION, truth),
+                LabelSet.NONE.with(Target.EMOTION, predicted));
     }
 
     @Test
@@ -47,14 +48,14 @@ class EvaluationTest {
     @Test
     void fairnessBreakdownByGenderAndRace() {
         // women: 2 of 2 gender right; men: 1 of 2. Race5 Asian: 1 right of 1; White: 0 of 1.
-        FaceLabels womanAsian = new FaceLabels(null, null, 1, null, 2, null);
-        FaceLabels womanWhite = new FaceLabels(null, null, 1, null, 0, null);
-        FaceLabels man = new FaceLabels(null, null, 0, null, null, null);
+        LabelSet womanAsian = LabelSet.NONE.with(Target.GENDER, 1).with(Target.RACE5, 2);
+        LabelSet womanWhite = LabelSet.NONE.with(Target.GENDER, 1).with(Target.RACE5, 0);
+        LabelSet man = LabelSet.NONE.with(Target.GENDER, 0);
         List<Evaluation.Prediction> p = List.of(
-                new Evaluation.Prediction(womanAsian, null, null, 1, null, 2, null),
-                new Evaluation.Prediction(womanWhite, null, null, 1, null, 3, null),
-                new Evaluation.Prediction(man, null, null, 0, null, null, null),
-                new Evaluation.Prediction(man, null, null, 1, null, null, null));
+                new Evaluation.Prediction(womanAsian, LabelSet.NONE.with(Target.GENDER, 1).with(Target.RACE5, 2)),
+                new Evaluation.Prediction(womanWhite, LabelSet.NONE.with(Target.GENDER, 1).with(Target.RACE5, 3)),
+                new Evaluation.Prediction(man, LabelSet.NONE.with(Target.GENDER, 0)),
+                new Evaluation.Prediction(man, LabelSet.NONE.with(Target.GENDER, 1)));
         Map<String, Map<String, Double>> g = Evaluation.byGroup(p);
         assertEquals(1.0, g.get("gender=female").get("gender_acc"), 1e-12);
         assertEquals(0.5, g.get("gender=male").get("gender_acc"), 1e-12);

@@ -1,7 +1,8 @@
 package faceattr.train;
 
 import faceattr.data.DatasetFixtures;
-import faceattr.data.FaceLabels;
+import faceattr.labels.LabelSet;
+import faceattr.labels.Target;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -36,15 +37,15 @@ final class SyntheticFaces implements DatasetFixtures.Painter {
     }
 
     @Override
-    public BufferedImage apply(FaceLabels l) {
+    public BufferedImage apply(LabelSet l) {
         int n = 64;
         boolean known = l != null && !shuffleLabels;
-        int gender = known && l.gender() != null ? l.gender() : random.nextInt(2);
-        int race = known && l.race7() != null ? l.race7() : known && l.race5() != null ? RACE5_AS_7[l.race5()]
-                : random.nextInt(7);
-        double age = known && l.age() != null ? l.age() : known && l.ageGroup() != null
-                ? faceattr.labels.LabelSpaces.ageGroupStart(l.ageGroup()) + 4 : random.nextInt(80);
-        int emotion = known && l.emotion() != null ? l.emotion() : random.nextInt(7);
+        int gender = known && l.has(Target.GENDER) ? l.index(Target.GENDER) : random.nextInt(2);
+        int race = known && l.has(Target.RACE7) ? l.index(Target.RACE7) : known && l.has(Target.RACE5)
+                ? RACE5_AS_7[l.index(Target.RACE5)] : random.nextInt(7);
+        double age = known && l.has(Target.AGE) ? l.get(Target.AGE) : known && l.has(Target.AGE_GROUP)
+                ? faceattr.labels.LabelSpaces.ageGroupStart(l.index(Target.AGE_GROUP)) + 4 : random.nextInt(80);
+        int emotion = known && l.has(Target.EMOTION) ? l.index(Target.EMOTION) : random.nextInt(7);
         BufferedImage img = new BufferedImage(n, n, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);

@@ -1,9 +1,10 @@
 package faceattr.model.loss;
 
-import faceattr.labels.LabelSpace;
-import faceattr.labels.LabelSpaces;
+import faceattr.labels.LabelSet;
+import faceattr.labels.Target;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -11,36 +12,9 @@ import java.util.Objects;
  * The labels of one training batch: for each target a value per sample and a mask saying
  * whether the sample has it. Datasets label different subsets (UTKFace: age, gender, 5-class
  * race; FairFace: age group, gender, 7-class race; RAF-DB: emotion), so most masks are partial.
- * Immutable; build with {@link #builder(int)}.
+ * Immutable; build with {@link #builder(int)} or from the samples' label sets with {@link #of(List)}.
  */
 public final class Labels {
-
-    /** A labelled quantity. Race has two, since UTKFace and FairFace label it in different spaces. */
-    public enum Target {
-        /** Age in years (UTKFace), any value >= 0; the loss clamps it to the age head's 0..100. */
-        AGE(null),
-        /** Index in {@link LabelSpaces#AGE_GROUP}. */
-        AGE_GROUP(LabelSpaces.AGE_GROUP),
-        /** Index in {@link LabelSpaces#GENDER}. */
-        GENDER(LabelSpaces.GENDER),
-        /** Index in {@link LabelSpaces#RACE_FAIRFACE} (FairFace's 7 classes). */
-        RACE7(LabelSpaces.RACE_FAIRFACE),
-        /** Index in {@link LabelSpaces#RACE_UTKFACE} (UTKFace's 5 classes). */
-        RACE5(LabelSpaces.RACE_UTKFACE),
-        /** Index in {@link LabelSpaces#EMOTION}. */
-        EMOTION(LabelSpaces.EMOTION);
-
-        private final LabelSpace space;
-
-        Target(LabelSpace space) {
-            this.space = space;
-        }
-
-        /** @return the classes of a class target, or null for {@link #AGE} */
-        public LabelSpace space() {
-            return space;
-        }
-    }
 
     private final int size;
     private final Map<Target, double[]> values;
@@ -58,6 +32,25 @@ public final class Labels {
      */
     public static Builder builder(int batchSize) {
         return new Builder(batchSize);
+    }
+
+    /**
+     * @param samples the labels of a batch's samples, in order
+     * @return them as a masked batch: a target is labelled where the sample's set has it
+     */
+    public static Labels of(List<LabelSet> samples) {
+        Builder b = builder(samples.size());
+        for (int i = 0; i < samples.size(); i++) {
+            LabelSet l = samples.get(i);
+            for (Target t : l.targets()) {
+                if (t.isClass()) {
+                    b.label(t, i, l.index(t));
+                } else {
+                    b.age(i, l.get(t));
+                }
+            }
+        }
+        return b.build();
     }
 
     /** @return the number of samples */

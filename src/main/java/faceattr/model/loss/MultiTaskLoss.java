@@ -9,11 +9,12 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import faceattr.labels.LabelMap;
 import faceattr.labels.LabelSpaces;
+import faceattr.labels.Target;
 import faceattr.labels.Task;
-import faceattr.model.loss.Labels.Target;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -208,13 +209,11 @@ public final class MultiTaskLoss {
         counts.put(Task.AGE, aged.length);
 
         // Single-label classification tasks.
-        Target[] plain = {Target.AGE_GROUP, Target.GENDER, Target.EMOTION};
-        Task[] plainTask = {Task.AGE_GROUP, Task.GENDER, Task.EMOTION};
-        for (int j = 0; j < plain.length; j++) {
-            int[] idx = labels.labelledIndices(plain[j]);
-            NDArray sum = crossEntropySum(m, type, logits.get(plainTask[j].ordinal()), labels, plain[j], idx);
-            losses.put(plainTask[j], sum.div(count(m, idx.length, type)));
-            counts.put(plainTask[j], idx.length);
+        for (Target t : List.of(Target.AGE_GROUP, Target.GENDER, Target.EMOTION)) {
+            int[] idx = labels.labelledIndices(t);
+            NDArray sum = crossEntropySum(m, type, logits.get(t.task().ordinal()), labels, t, idx);
+            losses.put(t.task(), sum.div(count(m, idx.length, type)));
+            counts.put(t.task(), idx.length);
         }
 
         // Race: 7-class cross-entropy where FairFace labels exist, grouped 5-class NLL elsewhere.
