@@ -41,11 +41,6 @@ public enum Task {
     }
 
     /**
-     * @param key a task key
-     * @return the task with that key
-     * @throws IllegalArgumentException when there is none
-     */
-    /**
      * @return the branch group a task naturally shares with others: {@code age} for AGE and
      *     AGE_GROUP (both read the same cues), else the task's own key
      */
@@ -78,6 +73,11 @@ public enum Task {
         throw new IllegalArgumentException("unknown task '" + key + "'; valid: age, age_group, gender, race, emotion");
     }
 
+    /**
+     * @param key a task key exactly as stored in model cards, e.g. {@code age_group}
+     * @return the task with that key
+     * @throws IllegalArgumentException when there is none
+     */
     public static Task ofKey(String key) {
         for (Task t : values()) {
             if (t.key.equals(key)) {
