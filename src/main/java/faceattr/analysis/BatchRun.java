@@ -131,7 +131,7 @@ final class BatchRun {
             }
         }
         allThenEach(withFaces, items, "cutting the face crops", failure,
-                ks -> ks.stream().map(k -> estimator.crops(items.get(k).image(), faces.get(k))).toList(), crops);
+                ks -> ks.stream().map(k -> checkedCrops(items.get(k).image(), faces.get(k))).toList(), crops);
         List<Integer> ok = withFaces.stream().filter(k -> failure[k] == null).toList();
         if (!ok.isEmpty()) {
             progress.report(0.95, "estimating " + ok.stream().mapToInt(k -> crops.get(k).size()).sum() + " faces");
@@ -140,6 +140,10 @@ final class BatchRun {
             List<RgbImage> all = new ArrayList<>();
             ks.forEach(k -> all.addAll(crops.get(k)));
             List<FaceAttributes> estimated = lanes.call(() -> estimator.estimate(all));
+            if (estimated.size() != all.size()) {
+                throw new IllegalStateException(estimator.name() + " returned " + estimated.size() + " results for "
+                        + all.size() + " faces");
+            }
             List<List<FaceAttributes>> split = new ArrayList<>();
             int at = 0;
             for (int k : ks) {
@@ -155,20 +159,37 @@ final class BatchRun {
         }
     }
 
+    private List<RgbImage> checkedCrops(RgbImage image, List<DetectedFace> faces) {
+        List<RgbImage> c = estimator.crops(image, faces);
+        if (c.size() != faces.size()) {
+            throw new IllegalStateException(estimator.name() + " cut " + c.size() + " crops for " + faces.size()
+                    + " faces");
+        }
+        return c;
+    }
+
     static String failed(String source, String step, Throwable e) {
         String why = e instanceof FaceAttrException fe ? fe.getMessage()
                 : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         if (e instanceof OutOfMemoryError) {
             return source + ": " + step + " ran out of memory; downscale the image or give Java more memory (-Xmx)";
         }
-        return source + ": " + step + " failed (" + why + "); the other images were analysed. If the image opens "
-                + "in other programs, please report this with the image attached";
+        return source + ": " + step + " failed (" + why + "). If the image opens in other programs, please report "
+                + "this with the image attached";
     }
 
     /**
      * The face in a marked box: see {@link FaceAnalyzer#analyzeRegions}.
      */
-    DetectedFace faceIn(RgbImage rgb, Box box, Progress progress) {
+    DetectedFace faceIn(RgbImage rgb, Box drawn, Progress progress) {
+        // A box drawn partly off the image: the part on it.
+        double bx = Math.max(0, drawn.x());
+        double by = Math.max(0, drawn.y());
+        Box box = new Box(bx, by, Math.min(rgb.width(), drawn.x2()) - bx, Math.min(rgb.height(), drawn.y2()) - by);
+        if (box.width() < 1 || box.height() < 1) {
+            throw new IllegalArgumentException("the box " + drawn + " lies outside the " + rgb.width() + "x"
+                    + rgb.height() + " image");
+        }
         int mx = (int) (box.width() / 2);
         int my = (int) (box.height() / 2);
         int x0 = (int) Math.max(0, box.x() - mx);

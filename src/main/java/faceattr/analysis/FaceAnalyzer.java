@@ -55,6 +55,7 @@ public final class FaceAnalyzer implements AutoCloseable {
     private final AttributeEstimator estimator;
     private final int batchImages;
     private final BatchRun run;
+    private boolean closed;
 
     private FaceAnalyzer(Lanes lanes, FaceDetector detector, DetectorSettings settings, AttributeEstimator estimator,
             int batchImages) {
@@ -101,6 +102,7 @@ public final class FaceAnalyzer implements AutoCloseable {
      * @throws CancelledException when cancelled
      */
     public synchronized ImageResult analyze(String source, RgbImage image, Progress progress) {
+        checkOpen();
         return run.run(List.of(new BatchRun.Item(source, image, null)), progress).get(0);
     }
 
@@ -114,6 +116,7 @@ public final class FaceAnalyzer implements AutoCloseable {
      * @throws CancelledException when cancelled
      */
     public synchronized List<ImageResult> analyze(List<String> sources, List<RgbImage> images, Progress progress) {
+        checkOpen();
         if (sources.size() != images.size()) {
             throw new IllegalArgumentException(sources.size() + " names for " + images.size() + " images");
         }
@@ -146,6 +149,7 @@ public final class FaceAnalyzer implements AutoCloseable {
      */
     public synchronized void analyzeFiles(List<Path> files, Progress progress, BiConsumer<Integer, Path> onFile,
             BiConsumer<ImageResult, RgbImage> sink) {
+        checkOpen();
         List<BatchRun.Item> chunk = new ArrayList<>();
         long pixels = 0;
         for (int i = 0; i < files.size(); i++) {
@@ -160,6 +164,9 @@ public final class FaceAnalyzer implements AutoCloseable {
                 pixels += img.width() * (long) img.height();
             } catch (FaceAttrException e) {
                 chunk.add(new BatchRun.Item(file.toString(), null, e.getMessage()));
+            } catch (OutOfMemoryError e) {
+                chunk.add(new BatchRun.Item(file.toString(), null, file + ": too large to decode in this Java's "
+                        + "memory; give Java more memory (-Xmx) or downscale the image"));
             }
             if (chunk.size() >= batchImages || pixels >= BATCH_PIXELS || i == files.size() - 1) {
                 List<ImageResult> results = run.run(chunk, progress);
@@ -188,6 +195,7 @@ public final class FaceAnalyzer implements AutoCloseable {
      */
     public synchronized ImageResult analyzeRegions(String source, RgbImage image, List<Box> boxes,
             Progress progress) {
+        checkOpen();
         List<DetectedFace> faces = new ArrayList<>(boxes.size());
         try {
             for (Box box : boxes) {
@@ -212,17 +220,28 @@ public final class FaceAnalyzer implements AutoCloseable {
 
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        // The lanes first: they finish what they run before the models they use are freed.
         try {
-            if (estimator != null) {
-                estimator.close();
-            }
+            lanes.close();
         } finally {
             try {
-                detector.close();
+                if (estimator != null) {
+                    estimator.close();
+                }
             } finally {
-                lanes.close();
+                detector.close();
             }
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("this FaceAnalyzer is closed; build a new one");
         }
     }
 
@@ -351,7 +370,7 @@ public final class FaceAnalyzer implements AutoCloseable {
                     e = store == null ? Estimators.open(model) : Estimators.open(model, store);
                 }
                 return new FaceAnalyzer(lanes, d, detector == null ? settings : null, e, batchImages);
-            } catch (FaceAttrException | RuntimeException ex) {
+            } catch (FaceAttrException | RuntimeException | Error ex) {
                 if (d != null) {
                     d.close();
                 }

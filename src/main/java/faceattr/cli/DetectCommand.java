@@ -90,29 +90,45 @@ class DetectCommand extends Subcommand {
             } catch (FaceAttrException e) {
                 err.println("\ninterrupted, and " + e.getMessage());
             }
+            List<String> failed;
+            synchronized (failures) {
+                failed = new ArrayList<>(failures);
+            }
+            if (!failed.isEmpty()) {
+                err.println("These inputs failed:");
+                failed.forEach(f -> err.println("  " + f));
+            }
         }, "faceattr-keep-done");
         try (FaceAnalyzer analyzer = FaceAnalyzer.builder().optDetectorSettings(settings).optAttributes(analyze)
                 .optModel(model).build()) {
             Runtime.getRuntime().addShutdownHook(keepDone);
-            analyzer.analyzeFiles(images, progress,
-                    (i, file) -> progress.item(String.format("[%d/%d] %s", i + 1, images.size(), file)),
-                    (result, image) -> {
-                        if (result.isFailed()) {
-                            fail(failures, err, result.failure());
-                            return;
-                        }
-                        try {
-                            write(result, overlay ? image : null, outDir,
-                                    uniqueName(Path.of(result.source()), usedNames), rows);
-                            faces[0] += result.faces().size();
-                            analysed[0]++;
-                        } catch (FaceAttrException e) {
-                            fail(failures, err, e.getMessage());
-                        }
-                    });
-            Runtime.getRuntime().removeShutdownHook(keepDone);
+            try {
+                analyzer.analyzeFiles(images, progress,
+                        (i, file) -> progress.item(String.format("[%d/%d] %s", i + 1, images.size(), file)),
+                        (result, image) -> {
+                            if (result.isFailed()) {
+                                fail(failures, err, result.failure());
+                                return;
+                            }
+                            try {
+                                write(result, overlay ? image : null, outDir,
+                                        uniqueName(Path.of(result.source()), usedNames), rows);
+                                faces[0] += result.faces().size();
+                                analysed[0]++;
+                            } catch (FaceAttrException e) {
+                                fail(failures, err, e.getMessage());
+                            }
+                        });
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(keepDone);
+                } catch (IllegalStateException e) {
+                    return 1; // the JVM is shutting down (Ctrl+C after the last image): the hook reports
+                }
+            }
             FacesCsv.write(outDir.resolve("faces.csv"), header, rows);
         } catch (FaceAttrException e) {
+            progress.done();
             err.println("error: " + e.getMessage());
             return 1;
         }
@@ -131,7 +147,9 @@ class DetectCommand extends Subcommand {
     }
 
     private static void fail(List<String> failures, PrintStream err, String msg) {
-        failures.add(msg);
+        synchronized (failures) { // read by the interrupt hook
+            failures.add(msg);
+        }
     }
 
     /**

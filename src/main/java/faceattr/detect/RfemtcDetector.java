@@ -97,7 +97,7 @@ public final class RfemtcDetector implements FaceDetector {
             boolean own = lanes == null;
             Lanes l = own ? Lanes.open(Runtime.getRuntime().availableProcessors(), "faceattr-detect") : lanes;
             return new RfemtcDetector(settings, m, nets, l, own, stripOutputs);
-        } catch (FaceAttrException | RuntimeException e) {
+        } catch (FaceAttrException | RuntimeException | Error e) {
             m.close();
             throw e;
         }

@@ -103,12 +103,21 @@ public final class Lanes implements AutoCloseable {
             configure(count == 1 ? 0 : count, count);
             return task.call();
         });
+        boolean interrupted = false;
         try {
-            return f.get();
-        } catch (InterruptedException e) {
-            f.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new CancelledException();
+            while (true) {
+                try {
+                    T result = f.get();
+                    if (interrupted) {
+                        throw new CancelledException();
+                    }
+                    return result;
+                } catch (InterruptedException e) {
+                    // The task uses native memory the caller frees once this returns: wait for
+                    // it to end, then report the cancellation.
+                    interrupted = true;
+                }
+            }
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
             if (c instanceof Exception ex) {
@@ -118,6 +127,10 @@ public final class Lanes implements AutoCloseable {
                 throw err;
             }
             throw new IllegalStateException(c);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -167,37 +180,53 @@ public final class Lanes implements AutoCloseable {
             int lane = l;
             running.add(lanes.get(l).submit(() -> {
                 configure(lane, 1);
-                for (int i = next.getAndIncrement(); i < n && !stop.get(); i = next.getAndIncrement()) {
-                    progress.checkCancelled();
-                    task.accept(i);
-                    progress.report(from + (to - from) * done.incrementAndGet() / n, what);
+                try {
+                    for (int i = next.getAndIncrement(); i < n && !stop.get(); i = next.getAndIncrement()) {
+                        progress.checkCancelled();
+                        task.accept(i);
+                        progress.report(from + (to - from) * done.incrementAndGet() / n, what);
+                    }
+                } catch (RuntimeException | Error e) {
+                    stop.set(true); // the other lanes take no further task
+                    throw e;
                 }
                 return null;
             }));
         }
-        RuntimeException first = null;
+        // Wait for every lane, whatever happens: their tasks use native memory the caller frees
+        // once this returns.
+        Throwable first = null;
+        boolean interrupted = false;
         for (Future<?> f : running) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                stop.set(true);
-                Thread.currentThread().interrupt();
-                first = first != null ? first : new CancelledException();
-            } catch (ExecutionException e) {
-                stop.set(true);
-                Throwable c = e.getCause();
-                if (c instanceof Error err) {
-                    throw err;
-                }
-                RuntimeException re = c instanceof RuntimeException r ? r : new IllegalStateException(c);
-                // A failure beats a cancellation: it says more.
-                if (first == null || first instanceof CancelledException) {
-                    first = re;
+            while (true) {
+                try {
+                    f.get();
+                    break;
+                } catch (InterruptedException e) {
+                    stop.set(true);
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    Throwable c = e.getCause();
+                    // An error beats a failure, and a failure beats a cancellation: it says more.
+                    if (first == null || first instanceof CancelledException
+                            || c instanceof Error && !(first instanceof Error)) {
+                        first = c;
+                    }
+                    break;
                 }
             }
         }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (first instanceof Error err) {
+            throw err;
+        }
         if (first != null) {
-            throw first;
+            throw first instanceof RuntimeException re ? re : new IllegalStateException(first);
+        }
+        if (interrupted) {
+            throw new CancelledException();
         }
     }
 
@@ -221,11 +250,27 @@ public final class Lanes implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the lanes after the tasks already given to them; waits up to a minute for them, so
+     * that the caller may then free the models they use.
+     */
     @Override
     public void close() {
-        for (ExecutorService e : lanes) {
-            e.shutdownNow();
+        List<ExecutorService> all = new ArrayList<>(lanes);
+        if (!all.contains(wide)) {
+            all.add(wide);
         }
-        wide.shutdownNow();
+        all.forEach(ExecutorService::shutdown);
+        boolean interrupted = false;
+        for (ExecutorService e : all) {
+            try {
+                e.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException ex) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -143,8 +143,10 @@ public final class DetectFacesPlugin implements PlugIn {
             error(command, e.getMessage());
             return;
         }
-        if (!(result.cancelled() && result.faces().planes().isEmpty())) {
-            present(imp, result.faces(), options.add()); // nothing finished: earlier results stay as they were
+        // Nothing finished (cancelled, or every plane failed): earlier results stay as they were.
+        boolean nothing = result.faces().planes().isEmpty() && (result.cancelled() || !result.failures().isEmpty());
+        if (!nothing) {
+            present(imp, result.faces(), options.add());
         }
         progress.done(summary(result, (System.nanoTime() - t0) / 1e9));
         if (!result.failures().isEmpty()) {
