@@ -62,32 +62,32 @@ public final class FaceRoiSet {
         List<RectRoi> rois = new ArrayList<>(faces.faceCount());
         for (PlaneFaces plane : faces.planes()) {
             for (int i = 0; i < plane.faces().size(); i++) {
-                DetectedFace face = plane.faces().get(i);
-                Box b = face.box();
-                int[] at = position(faces, plane);
-                RectRoi roi = new RectRoi(name(faces, plane, i + 1), b.x(), b.y(), b.width(), b.height(), at[0],
-                        at[1], at[2], at[3], Map.of());
-                Map<String, String> props = properties(face, plane.analysed() ? plane.attributes().get(i) : null);
+                Map<String, String> props = properties(plane.faces().get(i),
+                        plane.analysed() ? plane.attributes().get(i) : null);
                 props.putAll(marker(faces.title()));
-                rois.add(roi.withProperties(props));
+                rois.add(box(faces, plane, i).withProperties(props));
             }
         }
         return rois;
     }
 
     /**
-     * The stack position of a plane's ROIs: none on single images, the stack index, or
-     * (channel 0, z, t) on hyperstacks.
+     * The box of one face without properties: its name, its bounds and its plane's stack
+     * position (none on single images, the stack index, or (channel 0 = all, z, t) on
+     * hyperstacks). The ROI Manager's ROIs and the overlay's elements are placed by it.
      *
      * @param faces the image's faces
      * @param plane the plane
-     * @return {position, c, z, t} as {@link RectRoi} takes them (0 = unset)
+     * @param index the face within the plane, from 0
+     * @return the named, positioned rectangle
      */
-    public static int[] position(ImageFaces faces, PlaneFaces plane) {
+    public static RectRoi box(ImageFaces faces, PlaneFaces plane, int index) {
+        Box b = plane.faces().get(index).box();
+        RectRoi roi = RectRoi.of(name(faces, plane, index + 1), b.x(), b.y(), b.width(), b.height());
         if (!faces.isStack()) {
-            return new int[4];
+            return roi;
         }
-        return faces.hyperstack() ? new int[] {0, 0, plane.z(), plane.t()} : new int[] {plane.plane(), 0, 0, 0};
+        return faces.hyperstack() ? roi.atHyperstackPosition(0, plane.z(), plane.t()) : roi.atPosition(plane.plane());
     }
 
     /**

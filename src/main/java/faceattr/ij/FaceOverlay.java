@@ -1,6 +1,7 @@
 package faceattr.ij;
 
 import faceattr.analysis.FaceRoiSet;
+import faceattr.io.roi.RectRoi;
 import faceattr.analysis.PlaneFaces;
 import faceattr.analysis.ImageFaces;
 import faceattr.detect.Box;
@@ -42,12 +43,11 @@ public final class FaceOverlay {
         for (PlaneFaces plane : faces.planes()) {
             for (int i = 0; i < plane.faces().size(); i++) {
                 DetectedFace face = plane.faces().get(i);
-                String name = FaceRoiSet.name(faces, plane, i + 1);
+                RectRoi placed = FaceRoiSet.box(faces, plane, i);
+                String name = placed.name();
                 Box b = face.box();
-                Roi box = new Roi(b.x(), b.y(), b.width(), b.height());
-                box.setName(name);
+                Roi box = FaceRois.toRoi(placed);
                 box.setStrokeColor(BOX_COLOR);
-                FaceRois.position(box, faces, plane);
                 FaceRois.mark(box, faces.title());
                 out.add(box);
 
@@ -56,7 +56,7 @@ public final class FaceOverlay {
                 points.setStrokeColor(LANDMARK_COLOR);
                 points.setPointType(PointRoi.DOT);
                 points.setSize(1);
-                FaceRois.position(points, faces, plane);
+                FaceRois.position(points, placed);
                 FaceRois.mark(points, faces.title());
                 out.add(points);
 
@@ -68,7 +68,7 @@ public final class FaceOverlay {
                             OverlayRenderer.label(plane.attributes().get(i)), font);
                     text.setName(name + "-label");
                     text.setStrokeColor(BOX_COLOR);
-                    FaceRois.position(text, faces, plane);
+                    FaceRois.position(text, placed);
                     FaceRois.mark(text, faces.title());
                     out.add(text);
                 }

@@ -42,14 +42,24 @@ public final class FaceRois {
     public static Roi toRoi(RectRoi r) {
         Roi roi = new Roi(r.x(), r.y(), r.width(), r.height());
         roi.setName(r.name());
-        if (r.c() > 0 || r.z() > 0 || r.t() > 0) {
-            roi.setPosition(r.c(), r.z(), r.t());
-        } else if (r.position() > 0) {
-            roi.setPosition(r.position());
-        }
-        // (FaceRoiSet.position gives (0, z, t) on hyperstacks: channel 0 means all channels.)
+        position(roi, r);
         r.properties().forEach(roi::setProperty);
         return roi;
+    }
+
+    /**
+     * Gives an ImageJ ROI the stack position of a core ROI value (the overlay's landmarks and
+     * labels take their box's).
+     *
+     * @param roi the ImageJ ROI
+     * @param at the value whose position it takes
+     */
+    static void position(Roi roi, RectRoi at) {
+        if (at.c() > 0 || at.z() > 0 || at.t() > 0) {
+            roi.setPosition(at.c(), at.z(), at.t());
+        } else if (at.position() > 0) {
+            roi.setPosition(at.position());
+        }
     }
 
     /**
@@ -136,15 +146,5 @@ public final class FaceRois {
      */
     public static void mark(Roi roi, String title) {
         FaceRoiSet.marker(title).forEach(roi::setProperty);
-    }
-
-    /** Sets a ROI's stack position as {@link FaceRoiSet#toRois} does; single images leave it unset. */
-    static void position(Roi roi, ImageFaces faces, faceattr.analysis.PlaneFaces plane) {
-        int[] at = FaceRoiSet.position(faces, plane);
-        if (at[2] > 0 || at[3] > 0) {
-            roi.setPosition(at[1], at[2], at[3]);
-        } else if (at[0] > 0) {
-            roi.setPosition(at[0]);
-        }
     }
 }
