@@ -16,7 +16,8 @@ import java.util.function.IntConsumer;
 
 /**
  * The threads one analysis runs its native inference on: {@code count} narrow lanes with one
- * PyTorch intra-op thread each and one wide lane with {@code count} (the same thread as the only
+ * intra-op thread each (PyTorch's per-thread count; ONNX Runtime sessions read {@link #width()})
+ * and one wide lane with {@code count} (the same thread as the only
  * narrow lane when count is 1), owned by the analysis; each sets its own count once.
  *
  * <p>Why: PyTorch's {@code set_num_threads} (DJL's {@code JniUtils.setNumThreads}) sets the
@@ -230,8 +231,25 @@ public final class Lanes implements AutoCloseable {
         }
     }
 
+    /** The intra-op threads of the lane running on this thread, for engines with their own pools. */
+    private static final ThreadLocal<Integer> WIDTH = new ThreadLocal<>();
+
+    /**
+     * The intra-op threads the calling lane runs with: {@link #count()} on the wide lane, 1 on a
+     * narrow one, and 1 on a thread that is no lane. Engines with thread pools of their own
+     * (ONNX Runtime sessions, {@link OrtNet}) size their work by it, so that they follow the same
+     * rule as PyTorch's per-thread count without any process-wide setting.
+     *
+     * @return the calling lane's intra-op thread count
+     */
+    public static int width() {
+        Integer w = WIDTH.get();
+        return w == null ? 1 : w;
+    }
+
     /** Sets the calling lane's intra-op thread count, initialising the thread on first use. */
     private void configure(int lane, int intraOp) {
+        WIDTH.set(intraOp);
         if (configured[lane] == intraOp) {
             return;
         }

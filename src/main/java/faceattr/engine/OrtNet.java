@@ -1,0 +1,189 @@
+package faceattr.engine;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
+import ai.onnxruntime.OrtSession;
+import faceattr.core.FaceAttrException;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One network on ONNX Runtime: the model bytes, and one session per intra-op width, made when a
+ * lane of that width first runs it and reused after (one for the narrow lanes, whose single
+ * intra-op thread is the caller's own, and one for the wide lane; see {@link Lanes#width()}).
+ * Each session has its own thread pool, sized by the lane; no process-wide setting is read or
+ * changed, so two analyses in one JVM cannot change each other's threads or results.
+ *
+ * <p>Sessions run sequentially inside (inter-op 1) with all graph optimisations, and allocate
+ * from ONNX Runtime's own arena, so their speed does not depend on the process allocator (glibc
+ * malloc inside Fiji). {@link #run} is thread-safe: ONNX Runtime allows concurrent runs of one
+ * session. Close it when no run is in progress.
+ */
+public final class OrtNet implements AutoCloseable {
+    /**
+     * Whether idle intra-op threads spin; off, so that the wide lane's pool does not take CPU from
+     * the narrow lanes and the Java threads between calls (docs/performance.md).
+     */
+    static final boolean SPIN = Boolean.getBoolean("faceattr.ort.spin");
+
+    private static volatile OrtEnvironment environment;
+
+    private final byte[] model;
+    private final String what;
+    private final Map<Integer, OrtSession> sessions = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    private OrtNet(byte[] model, String what) {
+        this.model = model;
+        this.what = what;
+    }
+
+    /**
+     * Opens a network and makes its one-thread session, which also checks the graph.
+     *
+     * @param model a serialised ONNX {@code ModelProto}
+     * @param what the network, for messages ("P-Net", "the attribute network of model 'x'")
+     * @return the network; close it
+     * @throws FaceAttrException when ONNX Runtime cannot load or rejects the graph
+     */
+    public static OrtNet open(byte[] model, String what) throws FaceAttrException {
+        OrtNet net = new OrtNet(model, what);
+        net.session(1);
+        return net;
+    }
+
+    /** @return ONNX Runtime's environment, made once with warnings and errors only */
+    static OrtEnvironment environment() throws FaceAttrException {
+        OrtEnvironment e = environment;
+        if (e == null) {
+            synchronized (OrtNet.class) {
+                if (environment == null) {
+                    try {
+                        environment = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+                                "faceattr");
+                    } catch (RuntimeException | UnsatisfiedLinkError ex) {
+                        throw new FaceAttrException("ONNX Runtime could not start on this machine ("
+                                + ex.getMessage() + "). Run with --engine pytorch, or report the platform.");
+                    }
+                }
+                e = environment;
+            }
+        }
+        return e;
+    }
+
+    /** @return ONNX Runtime's version */
+    public static String version() throws FaceAttrException {
+        return environment().getVersion();
+    }
+
+    private OrtSession session(int threads) throws FaceAttrException {
+        OrtSession s = sessions.get(threads);
+        if (s != null) {
+            return s;
+        }
+        synchronized (sessions) {
+            if (closed) {
+                throw new IllegalStateException(what + " is closed");
+            }
+            s = sessions.get(threads);
+            if (s == null) {
+                s = newSession(threads);
+                sessions.put(threads, s);
+            }
+            return s;
+        }
+    }
+
+    private OrtSession newSession(int threads) throws FaceAttrException {
+        OrtEnvironment env = environment();
+        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
+            o.setIntraOpNumThreads(threads);
+            o.setInterOpNumThreads(1);
+            o.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            o.addConfigEntry("session.intra_op.allow_spinning", SPIN ? "1" : "0");
+            return env.createSession(model, o);
+        } catch (OrtException e) {
+            throw new FaceAttrException("ONNX Runtime rejected " + what + ": " + e.getMessage()
+                    + ". Run with --engine pytorch and report this.");
+        }
+    }
+
+    /**
+     * The outputs of one run, in the graph's output order.
+     *
+     * @param values each output's values, row-major
+     * @param shapes each output's shape
+     */
+    public record Outputs(List<float[]> values, List<long[]> shapes) {
+        /** @return output i's values */
+        public float[] get(int i) {
+            return values.get(i);
+        }
+    }
+
+    /**
+     * Runs the network on one float32 input with the session of the calling lane's width.
+     *
+     * @param data the input, row-major
+     * @param shape its shape
+     * @return the outputs
+     * @throws IllegalStateException when ONNX Runtime fails (a shape the graph does not accept,
+     *     out of memory); the message names the network
+     */
+    public Outputs run(float[] data, long... shape) {
+        OrtSession s;
+        try {
+            s = session(Lanes.width());
+        } catch (FaceAttrException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        try {
+            OrtEnvironment env = environment();
+            String input = s.getInputNames().iterator().next();
+            try (OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(data), shape);
+                    OrtSession.Result r = s.run(Map.of(input, x))) {
+                List<float[]> values = new ArrayList<>(r.size());
+                List<long[]> shapes = new ArrayList<>(r.size());
+                for (int i = 0; i < r.size(); i++) {
+                    OnnxTensor t = (OnnxTensor) r.get(i);
+                    FloatBuffer b = t.getFloatBuffer();
+                    float[] v = new float[b.remaining()];
+                    b.get(v);
+                    values.add(v);
+                    shapes.add(t.getInfo().getShape());
+                }
+                return new Outputs(values, shapes);
+            }
+        } catch (OrtException | FaceAttrException e) {
+            throw new IllegalStateException(what + " failed on ONNX Runtime for input "
+                    + java.util.Arrays.toString(shape) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** @return the serialised model this network runs */
+    public byte[] model() {
+        return model.clone();
+    }
+
+    @Override
+    public void close() {
+        synchronized (sessions) {
+            closed = true;
+            for (OrtSession s : sessions.values()) {
+                try {
+                    s.close();
+                } catch (OrtException e) {
+                    // nothing to lose: the session's memory is freed either way
+                }
+            }
+            sessions.clear();
+        }
+    }
+}
