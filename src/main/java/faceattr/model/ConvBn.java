@@ -1,6 +1,7 @@
 package faceattr.model;
 
 import faceattr.engine.Autograd;
+import faceattr.io.onnx.OnnxGraph;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -20,7 +21,7 @@ import java.util.Map;
  * {@code Conv2dNormActivation} with {@code norm_layer = BatchNorm2d(eps=0.001, momentum=0.01)}.
  * Children {@code conv} and {@code bn} map to torchvision's {@code .0} and {@code .1}.
  */
-final class ConvBn extends AbstractBlock implements TorchvisionMapped {
+final class ConvBn extends AbstractBlock implements TorchvisionMapped, OnnxWritable {
     /** torchvision's MobileNetV3 BatchNorm epsilon. */
     static final float BN_EPS = 1e-3f;
     /**
@@ -214,6 +215,42 @@ final class ConvBn extends AbstractBlock implements TorchvisionMapped {
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         conv.initialize(manager, dataType, inputShapes);
         bn.initialize(manager, dataType, conv.getOutputShapes(inputShapes));
+    }
+
+    /**
+     * Writes the convolution with BatchNorm folded in (the same rule as {@link #fold()}, computed
+     * in double precision) and the activation ({@code Relu}, {@code HardSwish}).
+     */
+    @Override
+    public String toOnnx(OnnxGraph g, String x) {
+        float[] w = OnnxWritable.values(conv.getParameters().get("weight"));
+        long[] ws = OnnxWritable.shape(conv.getParameters().get("weight"));
+        float[] gamma = OnnxWritable.values(bn.getParameters().get("gamma"));
+        float[] beta = OnnxWritable.values(bn.getParameters().get("beta"));
+        float[] mean = OnnxWritable.values(bn.getParameters().get("runningMean"));
+        float[] var = OnnxWritable.values(bn.getParameters().get("runningVar"));
+        int out = (int) ws[0];
+        int per = w.length / out;
+        float[] fw = new float[w.length];
+        float[] fb = new float[out];
+        for (int o = 0; o < out; o++) {
+            double scale = gamma[o] / Math.sqrt(var[o] + (double) BN_EPS);
+            for (int i = 0; i < per; i++) {
+                fw[o * per + i] = (float) (w[o * per + i] * scale);
+            }
+            fb[o] = (float) (beta[o] - mean[o] * scale);
+        }
+        long s = stride.get(0);
+        long p = padding.get(0);
+        String y = g.conv(x, fw, ws, fb, new long[] {s, s}, new long[] {p, p, p, p}, new long[] {1, 1}, groups);
+        switch (act) {
+            case RELU:
+                return g.node("Relu", y);
+            case HARDSWISH:
+                return g.node("HardSwish", y);
+            default:
+                return y;
+        }
     }
 
     @Override

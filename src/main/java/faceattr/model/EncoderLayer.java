@@ -1,5 +1,6 @@
 package faceattr.model;
 
+import faceattr.io.onnx.OnnxGraph;
 import faceattr.engine.Autograd;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -20,7 +21,7 @@ import ai.djl.util.PairList;
  * trains stably from random initialisation without warm-up (unlike the post-norm layers of
  * DJL's BERT-style {@code TransformerEncoderBlock}).
  */
-final class EncoderLayer extends AbstractBlock {
+final class EncoderLayer extends AbstractBlock implements OnnxWritable {
     private final float dropout;
     private final LayerNorm norm1;
     private final SelfAttention attention;
@@ -58,6 +59,18 @@ final class EncoderLayer extends AbstractBlock {
 
     private NDArray drop(NDArray x, boolean training) {
         return training && dropout > 0f ? Dropout.dropout(x, dropout, true).singletonOrThrow() : x;
+    }
+
+    /** Pre-norm attention and MLP with residuals; GELU written exactly, {@code x/2 (1 + erf(x/sqrt 2))}. */
+    @Override
+    public String toOnnx(OnnxGraph g, String x) {
+        String a = OnnxWritable.layerNorm(g, x, norm1);
+        String h = g.node("Add", java.util.List.of(x, attention.toOnnx(g, a)));
+        String d = OnnxWritable.linear(g, OnnxWritable.layerNorm(g, h, norm2), fc1);
+        String erf = g.node("Erf", g.node("Mul", java.util.List.of(d, g.scalar("inv_sqrt2", (float) (1 / Math.sqrt(2))))));
+        String e = g.node("Mul", java.util.List.of(g.node("Mul", java.util.List.of(d, g.scalar("half", 0.5f))),
+                g.node("Add", java.util.List.of(erf, g.scalar("one", 1f)))));
+        return g.node("Add", java.util.List.of(h, OnnxWritable.linear(g, e, fc2)));
     }
 
     @Override

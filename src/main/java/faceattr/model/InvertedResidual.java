@@ -1,5 +1,6 @@
 package faceattr.model;
 
+import faceattr.io.onnx.OnnxGraph;
 import faceattr.engine.Autograd;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -21,7 +22,7 @@ import java.util.Map;
  * stride is 1 and the widths match. Children {@code block0, block1, ...} in torchvision's
  * {@code block.0, block.1, ...} order.
  */
-final class InvertedResidual extends AbstractBlock implements TorchvisionMapped {
+final class InvertedResidual extends AbstractBlock implements TorchvisionMapped, OnnxWritable {
     private final List<Block> parts = new ArrayList<>();
     private final boolean residual;
 
@@ -79,6 +80,15 @@ final class InvertedResidual extends AbstractBlock implements TorchvisionMapped 
             b.initialize(manager, dataType, s);
             s = b.getOutputShapes(s);
         }
+    }
+
+    @Override
+    public String toOnnx(OnnxGraph g, String x) {
+        String y = x;
+        for (Block b : parts) {
+            y = ((OnnxWritable) b).toOnnx(g, y);
+        }
+        return residual ? g.node("Add", java.util.List.of(y, x)) : y;
     }
 
     @Override

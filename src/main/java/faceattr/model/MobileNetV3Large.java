@@ -1,5 +1,6 @@
 package faceattr.model;
 
+import faceattr.io.onnx.OnnxGraph;
 import faceattr.engine.Autograd;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -43,7 +44,7 @@ import java.util.Map;
  * {@code .1.running_var}; SE to {@code features.i.block.j.fc1/fc2.weight/bias}. torchvision's
  * {@code num_batches_tracked} has no counterpart (it only matters for momentum=None).
  */
-public final class MobileNetV3Large extends AbstractBlock {
+public final class MobileNetV3Large extends AbstractBlock implements OnnxWritable {
     /** Number of stages (the branch point's range is 0 .. STAGES). */
     public static final int STAGES = 7;
     /** Channels of the last feature map. */
@@ -198,6 +199,22 @@ public final class MobileNetV3Large extends AbstractBlock {
             y = next;
         }
         return new NDList(y);
+    }
+
+    /**
+     * Writes the held stages into an ONNX graph, BatchNorm folded into the convolutions.
+     *
+     * @param g the graph
+     * @param x the NCHW input's name
+     * @return the feature map's name
+     */
+    @Override
+    public String toOnnx(OnnxGraph g, String x) {
+        String y = x;
+        for (Block b : features) {
+            y = ((OnnxWritable) b).toOnnx(g, y);
+        }
+        return y;
     }
 
     @Override

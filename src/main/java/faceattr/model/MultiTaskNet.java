@@ -1,5 +1,6 @@
 package faceattr.model;
 
+import faceattr.io.onnx.OnnxGraph;
 import faceattr.engine.Autograd;
 import faceattr.labels.Task;
 import ai.djl.ndarray.NDArray;
@@ -113,6 +114,38 @@ public final class MultiTaskNet extends AbstractBlock {
             out.add(logits.get(t));
         }
         return out;
+    }
+
+    /** The name of the exported model's input, (batch, 3, S, S) float32 NCHW. */
+    public static final String ONNX_INPUT = "image";
+
+    /**
+     * Writes the network as an ONNX graph from its current weights, in inference mode (BatchNorm
+     * folded, no dropout): input {@value #ONNX_INPUT} (batch, 3, S, S), normalised as the model card
+     * says; one output of raw logits per task of the configuration, named by {@link Task#key()},
+     * (batch, classes), in {@code config().tasks()} order. The batch axis is dynamic.
+     *
+     * @param g an empty graph
+     */
+    public void toOnnx(OnnxGraph g) {
+        int s = config.inputSize();
+        String x = g.input(ONNX_INPUT, "batch", 3, s, s);
+        String common = shared == null ? x : shared.toOnnx(g, x);
+        List<TaskGroup> groups = config.taskGroups();
+        Map<Task, String> logits = new EnumMap<>(Task.class);
+        for (int i = 0; i < groups.size(); i++) {
+            String f = branches.isEmpty() ? common : branches.get(i).toOnnx(g, common);
+            String v = attentions.get(i).toOnnx(g, f);
+            for (Task t : groups.get(i).tasks()) {
+                Linear h = heads.get(t);
+                long[] ws = OnnxWritable.shape(h.getParameters().get("weight"));
+                logits.put(t, g.gemm(v, OnnxWritable.values(h.getParameters().get("weight")), (int) ws[0],
+                        OnnxWritable.values(h.getParameters().get("bias"))));
+            }
+        }
+        for (Task t : config.tasks()) {
+            g.output(logits.get(t), t.key(), "batch", t.classes(config.ageBins()));
+        }
     }
 
     @Override

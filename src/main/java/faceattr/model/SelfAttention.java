@@ -1,5 +1,6 @@
 package faceattr.model;
 
+import faceattr.io.onnx.OnnxGraph;
 import faceattr.engine.Autograd;
 import faceattr.engine.Scalars;
 import ai.djl.ndarray.NDArray;
@@ -20,7 +21,7 @@ import ai.djl.util.PairList;
  * layout of PyTorch's {@code nn.MultiheadAttention.in_proj_weight}), scaled dot products per head,
  * softmax over keys, attention dropout, output projection (D to D).
  */
-final class SelfAttention extends AbstractBlock {
+final class SelfAttention extends AbstractBlock implements OnnxWritable {
     private final int dim;
     private final int heads;
     private final float dropout;
@@ -70,6 +71,27 @@ final class SelfAttention extends AbstractBlock {
             new NDList(proj, grouped, split, q, k, v, qs, kt, scores, attn, mixed, perm, ctx).close();
         }
         return new NDList(y);
+    }
+
+    /** The same products as {@link #forwardInternal}, on (N, T, D) with a dynamic N. */
+    @Override
+    public String toOnnx(OnnxGraph g, String x) {
+        long dh = dim / heads;
+        String proj = OnnxWritable.linear(g, x, qkv);
+        String grouped = g.node("Reshape", java.util.List.of(proj, g.longs("shape", 0, 0, 3, heads, dh)));
+        String split = g.node("Transpose", grouped, OnnxGraph.Attr.ints("perm", 2, 0, 3, 1, 4));
+        String[] qkvParts = new String[3];
+        for (int i = 0; i < 3; i++) {
+            qkvParts[i] = g.node("Gather", java.util.List.of(split, g.longScalar("index", i)), OnnxGraph.Attr.i("axis", 0));
+        }
+        String qs = g.node("Mul", java.util.List.of(qkvParts[0], g.scalar("scale", (float) (1.0 / Math.sqrt(dh)))));
+        String kt = g.node("Transpose", qkvParts[1], OnnxGraph.Attr.ints("perm", 0, 1, 3, 2));
+        String scores = g.node("MatMul", java.util.List.of(qs, kt));
+        String attn = g.node("Softmax", scores, OnnxGraph.Attr.i("axis", -1));
+        String mixed = g.node("MatMul", java.util.List.of(attn, qkvParts[2]));
+        String perm = g.node("Transpose", mixed, OnnxGraph.Attr.ints("perm", 0, 2, 1, 3));
+        String ctx = g.node("Reshape", java.util.List.of(perm, g.longs("shape", 0, 0, dim)));
+        return OnnxWritable.linear(g, ctx, out);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package faceattr.model;
 
+import faceattr.io.onnx.OnnxGraph;
 import faceattr.engine.Autograd;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -20,7 +21,7 @@ import java.util.Map;
  * gate, channel-wise scale of the input. Children {@code fc1}, {@code fc2} as in torchvision.
  * Without an autograd graph the input is scaled in place and returned.
  */
-final class SqueezeExcite extends AbstractBlock implements TorchvisionMapped {
+final class SqueezeExcite extends AbstractBlock implements TorchvisionMapped, OnnxWritable {
     private final Conv2d fc1;
     private final Conv2d fc2;
 
@@ -87,6 +88,22 @@ final class SqueezeExcite extends AbstractBlock implements TorchvisionMapped {
         Shape pooled = new Shape(in.get(0), in.get(1), 1, 1);
         fc1.initialize(manager, dataType, pooled);
         fc2.initialize(manager, dataType, fc1.getOutputShapes(new Shape[] {pooled}));
+    }
+
+    /** {@code GlobalAveragePool}, 1x1 convs with ReLU, {@code HardSigmoid(1/6, 1/2)}, {@code Mul}. */
+    @Override
+    public String toOnnx(OnnxGraph g, String x) {
+        String s = g.node("GlobalAveragePool", x);
+        String a = g.node("Relu", conv1x1(g, s, fc1));
+        String b = conv1x1(g, a, fc2);
+        String gate = g.node("HardSigmoid", b, OnnxGraph.Attr.f("alpha", 1f / 6f), OnnxGraph.Attr.f("beta", 0.5f));
+        return g.node("Mul", java.util.List.of(x, gate));
+    }
+
+    private static String conv1x1(OnnxGraph g, String x, Conv2d c) {
+        return g.conv(x, OnnxWritable.values(c.getParameters().get("weight")),
+                OnnxWritable.shape(c.getParameters().get("weight")), OnnxWritable.values(c.getParameters().get("bias")),
+                new long[] {1, 1}, new long[] {0, 0, 0, 0}, new long[] {1, 1}, 1);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package faceattr.model;
 
+import faceattr.io.onnx.OnnxGraph;
 import faceattr.engine.Autograd;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -29,7 +30,7 @@ import java.util.List;
  * embedding and masking conventions; ours needs pre-norm layers, a class token and 2-D positions,
  * and a fused Q/K/V layout that maps onto PyTorch's {@code nn.MultiheadAttention} weights.
  */
-public final class TokenAttention extends AbstractBlock {
+public final class TokenAttention extends AbstractBlock implements OnnxWritable {
     private final int dModel;
     private final int imageTokens;
     private final boolean cls;
@@ -103,6 +104,34 @@ public final class TokenAttention extends AbstractBlock {
             new NDList(flat, tokens, z, normed).close();
         }
         return new NDList(pooled);
+    }
+
+    /**
+     * Writes the attention on a (N, C, g, g) map with a dynamic N: tokens, projection, class token
+     * ({@code Expand} to the batch), positions, encoder layers, final norm, pooling.
+     */
+    @Override
+    public String toOnnx(OnnxGraph g, String x) {
+        long c = OnnxWritable.shape(projection.getParameters().get("weight"))[1];
+        String flat = g.node("Reshape", java.util.List.of(x, g.longs("shape", 0, c, imageTokens)));
+        String tokens = g.node("Transpose", flat, OnnxGraph.Attr.ints("perm", 0, 2, 1));
+        String h = OnnxWritable.linear(g, tokens, projection);
+        if (cls) {
+            String n = g.node("Slice", java.util.List.of(g.node("Shape", h), g.longs("start", 0), g.longs("end", 1)));
+            String shape = g.node("Concat", java.util.List.of(n, g.longs("rest", 1, dModel)), OnnxGraph.Attr.i("axis", 0));
+            String token = g.floats("class_token", classToken.getArray().toFloatArray(), 1, 1, dModel);
+            h = g.node("Concat", java.util.List.of(g.node("Expand", java.util.List.of(token, shape)), h),
+                    OnnxGraph.Attr.i("axis", 1));
+        }
+        long t = imageTokens + (cls ? 1 : 0);
+        String z = g.node("Add", java.util.List.of(h, g.floats("positions", positions.getArray().toFloatArray(), 1, t,
+                dModel)));
+        for (EncoderLayer layer : layers) {
+            z = layer.toOnnx(g, z);
+        }
+        String normed = OnnxWritable.layerNorm(g, z, norm);
+        return cls ? g.node("Gather", java.util.List.of(normed, g.longScalar("index", 0)), OnnxGraph.Attr.i("axis", 1))
+                : g.node("ReduceMean", normed, OnnxGraph.Attr.ints("axes", 1), OnnxGraph.Attr.i("keepdims", 0));
     }
 
     @Override

@@ -9,6 +9,6 @@
  * <p>Imports DJL and {@code faceattr.core}/{@code faceattr.engine} only; never ImageJ, AWT or
  * Swing. Losses live in {@code faceattr.model.loss}, model files and cards in
  * {@code faceattr.model.io}.
- * <p>May depend on: core, labels, engine, io, io.safetensors.
+ * <p>May depend on: core, labels, engine, io, io.onnx, io.safetensors.
  */
 package faceattr.model;

@@ -154,6 +154,98 @@ public final class OnnxGraph {
     }
 
     /**
+     * Adds an int64 scalar (rank 0), e.g. a {@code Gather} index that removes its axis.
+     *
+     * @param hint the start of its name
+     * @param value the value
+     * @return its unique name
+     */
+    public String longScalar(String hint, long value) {
+        ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(value);
+        return tensor(hint, OnnxMl.TensorProto.DataType.INT64, b.array());
+    }
+
+    /** @return a float32 scalar constant (rank 0) */
+    public String scalar(String hint, float value) {
+        return floats(hint, new float[] {value});
+    }
+
+    /**
+     * A 2-D convolution, {@code Conv} with explicit pads.
+     *
+     * @param x the NCHW input
+     * @param weight (out, in / group, kh, kw), row-major
+     * @param shape the weight's shape
+     * @param bias one per output channel, or null
+     * @param stride (sh, sw)
+     * @param pads ONNX order: (top, left, bottom, right)
+     * @param dilation (dh, dw)
+     * @param group the number of groups
+     * @return the output
+     */
+    public String conv(String x, float[] weight, long[] shape, float[] bias, long[] stride, long[] pads,
+            long[] dilation, long group) {
+        String w = floats("w", weight, shape);
+        List<String> in = bias == null ? List.of(x, w) : List.of(x, w, floats("b", bias, bias.length));
+        return node("Conv", in, Attr.ints("kernel_shape", shape[2], shape[3]), Attr.ints("strides", stride),
+                Attr.ints("pads", pads), Attr.ints("dilations", dilation), Attr.i("group", group));
+    }
+
+    /**
+     * A fully connected layer on (N, in) rows: {@code Gemm} with the weight as stored by PyTorch
+     * and DJL, (out, in), transposed by the operator.
+     *
+     * @param x (N, in)
+     * @param weight (out, in), row-major
+     * @param out output width
+     * @param bias out values, or null
+     * @return (N, out)
+     */
+    public String gemm(String x, float[] weight, int out, float[] bias) {
+        int in = weight.length / out;
+        String w = floats("w", weight, out, in);
+        List<String> inputs = bias == null ? List.of(x, w) : List.of(x, w, floats("b", bias, out));
+        return node("Gemm", inputs, Attr.i("transB", 1));
+    }
+
+    /**
+     * A fully connected layer on the last axis of an input of any rank: {@code MatMul} with the
+     * weight transposed once here to (in, out), then {@code Add} of the bias.
+     *
+     * @param x (..., in)
+     * @param weight (out, in), row-major
+     * @param out output width
+     * @param bias out values, or null
+     * @return (..., out)
+     */
+    public String linear(String x, float[] weight, int out, float[] bias) {
+        int in = weight.length / out;
+        float[] t = new float[weight.length];
+        for (int o = 0; o < out; o++) {
+            for (int i = 0; i < in; i++) {
+                t[i * out + o] = weight[o * in + i];
+            }
+        }
+        String y = node("MatMul", List.of(x, floats("w", t, in, out)));
+        return bias == null ? y : node("Add", List.of(y, floats("b", bias, out)));
+    }
+
+    /**
+     * Layer normalisation over the last axis.
+     *
+     * @param x the input
+     * @param gamma scale, one per feature
+     * @param beta shift, one per feature
+     * @param epsilon added to the variance
+     * @return the output
+     */
+    public String layerNorm(String x, float[] gamma, float[] beta, float epsilon) {
+        return node("LayerNormalization", List.of(x, floats("gamma", gamma, gamma.length),
+                floats("beta", beta, beta.length)), Attr.i("axis", -1), Attr.f("epsilon", epsilon));
+    }
+
+    /**
      * Appends a node with one output.
      *
      * @param op the operator, e.g. {@code "Conv"}
