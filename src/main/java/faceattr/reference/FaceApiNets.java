@@ -1,5 +1,6 @@
 package faceattr.reference;
 
+import faceattr.io.onnx.OnnxGraph;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -77,6 +78,10 @@ final class FaceApiNets {
             // No children.
         }
 
+        String toOnnx(OnnxGraph g, String x) {
+            return g.gemm(x, weight.getArray().toFloatArray(), out, bias.getArray().toFloatArray());
+        }
+
         void load(TfjsWeights w, String prefix) throws FaceAttrException {
             TfConv.set(weight, TfConv.transposeMatrix(w.get(prefix + "/weights", in, out).data(), in, out));
             TfConv.set(bias, w.get(prefix + "/bias", out).data());
@@ -142,6 +147,27 @@ final class FaceApiNets {
             gender.initialize(manager, dataType, new Shape(n, 512));
         }
 
+        /** @return the names of the age (N) and gender probability (N, 2) outputs */
+        String[] toOnnx(OnnxGraph g, String normalised) {
+            int side = INPUT;
+            String x = g.node("Relu", convIn.toOnnx(g, normalised, side));
+            side = convIn.outputSide(side);
+            for (Reduction r : List.of(rb0, rb1)) {
+                x = r.toOnnx(g, x, side);
+                side = r.outputSide(side);
+            }
+            for (MainBlock m : middle) {
+                x = m.toOnnx(g, x, side);
+            }
+            x = exit.toOnnx(g, x, side);
+            side = exit.outputSide(side);
+            x = g.node("Relu", exitSep.toOnnx(g, x, side));
+            String f = pooledOnnx(g, x);
+            String a = g.node("Reshape", List.of(age.toOnnx(g, f), g.longs("shape", -1)));
+            String p = g.node("Softmax", gender.toOnnx(g, f), OnnxGraph.Attr.i("axis", 1));
+            return new String[] {a, p};
+        }
+
         void load(TfjsWeights w) throws FaceAttrException {
             convIn.load(w, "entry_flow/conv_in");
             rb0.load(w, "entry_flow/reduction_block_0");
@@ -200,6 +226,17 @@ final class FaceApiNets {
             fc.initialize(manager, dataType, new Shape(s.get(0), 256));
         }
 
+        /** @return the name of the expression probabilities (N, 7) */
+        String toOnnx(OnnxGraph g, String normalised) {
+            String x = normalised;
+            int side = INPUT;
+            for (DenseBlock b : blocks) {
+                x = b.toOnnx(g, x, side);
+                side = (side + 1) / 2;
+            }
+            return g.node("Softmax", fc.toOnnx(g, pooledOnnx(g, x)), OnnxGraph.Attr.i("axis", 1));
+        }
+
         void load(TfjsWeights w) throws FaceAttrException {
             for (int i = 0; i < blocks.size(); i++) {
                 blocks.get(i).load(w, "dense" + i);
@@ -248,6 +285,16 @@ final class FaceApiNets {
             expansion.initialize(manager, dataType, inputShapes);
         }
 
+        String toOnnx(OnnxGraph g, String x, int side) {
+            String y = sep0.toOnnx(g, activateInput ? g.node("Relu", x) : x, side);
+            y = sep1.toOnnx(g, g.node("Relu", y), side);
+            return g.node("Add", List.of(maxPoolSameOnnx(g, y, side), expansion.toOnnx(g, x, side)));
+        }
+
+        int outputSide(int side) {
+            return expansion.outputSide(side);
+        }
+
         void load(TfjsWeights w, String prefix) throws FaceAttrException {
             sep0.load(w, prefix + "/separable_conv0");
             sep1.load(w, prefix + "/separable_conv1");
@@ -287,6 +334,14 @@ final class FaceApiNets {
             for (TfConv s : seps) {
                 s.initialize(manager, dataType, inputShapes);
             }
+        }
+
+        String toOnnx(OnnxGraph g, String x, int side) {
+            String y = x;
+            for (TfConv s : seps) {
+                y = s.toOnnx(g, g.node("Relu", y), side);
+            }
+            return g.node("Add", List.of(y, x));
         }
 
         void load(TfjsWeights w, String prefix) throws FaceAttrException {
@@ -336,11 +391,55 @@ final class FaceApiNets {
             }
         }
 
+        String toOnnx(OnnxGraph g, String x, int side) {
+            String out1 = g.node("Relu", convs.get(0).toOnnx(g, x, side));
+            int s = convs.get(0).outputSide(side);
+            String out2 = convs.get(1).toOnnx(g, out1, s);
+            String out3 = convs.get(2).toOnnx(g, g.node("Relu", g.node("Add", List.of(out1, out2))), s);
+            String s23 = g.node("Add", List.of(out2, out3));
+            String out4 = convs.get(3).toOnnx(g, g.node("Relu", g.node("Add", List.of(out1, s23))), s);
+            String s234 = g.node("Add", List.of(out2, g.node("Add", List.of(out3, out4))));
+            return g.node("Relu", g.node("Add", List.of(out1, s234)));
+        }
+
         void load(TfjsWeights w, String prefix) throws FaceAttrException {
             for (int i = 0; i < 4; i++) {
                 convs.get(i).load(w, prefix + "/conv" + i);
             }
         }
+    }
+
+    /** The input name of the written graph: (batch, 112, 112, 3) RGB values 0..255, as TF.js takes them. */
+    static final String ONNX_INPUT = "image";
+
+    /**
+     * Writes both nets as one ONNX graph sharing the input {@value #ONNX_INPUT} (NHWC, raw pixel
+     * values; transposed and normalised inside), with the outputs {@code age} (batch) in years,
+     * {@code gender} (batch, 2) male first, and {@code expression} (batch, 7) in face-api's order.
+     */
+    static void toOnnx(OnnxGraph g, AgeGender ag, Expression ex) {
+        String x = g.input(ONNX_INPUT, "batch", INPUT, INPUT, 3);
+        String nchw = g.node("Transpose", x, OnnxGraph.Attr.ints("perm", 0, 3, 1, 2));
+        String centred = g.node("Sub", List.of(nchw, g.floats("mean", MEAN, 1, 3, 1, 1)));
+        String normalised = g.node("Mul", List.of(centred, g.scalar("inv255", 1f / 255f)));
+        String[] a = ag.toOnnx(g, normalised);
+        String e = ex.toOnnx(g, normalised);
+        g.output(a[0], "age", "batch");
+        g.output(a[1], "gender", "batch", 2);
+        g.output(e, "expression", "batch", 7);
+    }
+
+    /** The 7 x 7 average pool (one position at 112) and flattening of both nets. */
+    static String pooledOnnx(OnnxGraph g, String x) {
+        String p = g.node("AveragePool", x, OnnxGraph.Attr.ints("kernel_shape", 7, 7), OnnxGraph.Attr.ints("strides", 2, 2));
+        return g.node("Flatten", p, OnnxGraph.Attr.i("axis", 1));
+    }
+
+    /** {@link #maxPoolSame} in ONNX: explicit TF SAME pads, which a max pool never selects. */
+    static String maxPoolSameOnnx(OnnxGraph g, String x, int side) {
+        int[] p = faceattr.core.TfPadding.same(side, 3, 2);
+        return g.node("MaxPool", x, OnnxGraph.Attr.ints("kernel_shape", 3, 3), OnnxGraph.Attr.ints("strides", 2, 2),
+                OnnxGraph.Attr.ints("pads", p[0], p[0], p[1], p[1]));
     }
 
     /** TF max pool 3x3, stride 2, 'same' (inference only: these nets are never trained here). */

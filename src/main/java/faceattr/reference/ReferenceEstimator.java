@@ -1,5 +1,8 @@
 package faceattr.reference;
 
+import faceattr.engine.InferenceEngine;
+import faceattr.engine.OrtNet;
+import faceattr.io.onnx.OnnxGraph;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -47,12 +50,15 @@ public final class ReferenceEstimator implements AttributeEstimator {
     private final FaceApiNets.AgeGender ageGender;
     private final FaceApiNets.Expression expression;
     private final ParameterStore params;
+    /** Both nets on ONNX Runtime, or null when they run on PyTorch. */
+    private final OrtNet ort;
 
-    private ReferenceEstimator(NDManager manager, FaceApiNets.AgeGender ag, FaceApiNets.Expression ex) {
+    private ReferenceEstimator(NDManager manager, FaceApiNets.AgeGender ag, FaceApiNets.Expression ex, OrtNet ort) {
         this.manager = manager;
         this.ageGender = ag;
         this.expression = ex;
-        this.params = new ParameterStore(manager, false);
+        this.params = manager == null ? null : new ParameterStore(manager, false);
+        this.ort = ort;
     }
 
     /**
@@ -61,9 +67,25 @@ public final class ReferenceEstimator implements AttributeEstimator {
      * @throws FaceAttrException when the engine or the weights cannot be loaded
      */
     public static ReferenceEstimator create() throws FaceAttrException {
+        return create(InferenceEngine.DEFAULT);
+    }
+
+    /**
+     * Loads the bundled weights for an engine.
+     *
+     * @param engine where the nets run
+     * @throws FaceAttrException when the engine or the weights cannot be loaded
+     */
+    public static ReferenceEstimator create(InferenceEngine engine) throws FaceAttrException {
         return create(TfjsWeights.readResource(ReferenceEstimator.class, WEIGHTS
                 + "age_gender_model-weights_manifest.json"), TfjsWeights.readResource(ReferenceEstimator.class,
-                WEIGHTS + "face_expression_model-weights_manifest.json"));
+                WEIGHTS + "face_expression_model-weights_manifest.json"), engine);
+    }
+
+    /** As {@link #create(TfjsWeights, TfjsWeights, InferenceEngine)} on the default engine. */
+    public static ReferenceEstimator create(TfjsWeights ageGenderWeights, TfjsWeights expressionWeights)
+            throws FaceAttrException {
+        return create(ageGenderWeights, expressionWeights, InferenceEngine.DEFAULT);
     }
 
     /**
@@ -71,10 +93,12 @@ public final class ReferenceEstimator implements AttributeEstimator {
      *
      * @param ageGenderWeights the age/gender manifest's tensors
      * @param expressionWeights the expression manifest's tensors
+     * @param engine where the nets run; for ONNX Runtime the graph is written from the loaded
+     *     weights ({@link #onnx()}) and the PyTorch copies are freed
      * @throws FaceAttrException when a tensor is missing or has another shape
      */
-    public static ReferenceEstimator create(TfjsWeights ageGenderWeights, TfjsWeights expressionWeights)
-            throws FaceAttrException {
+    public static ReferenceEstimator create(TfjsWeights ageGenderWeights, TfjsWeights expressionWeights,
+            InferenceEngine engine) throws FaceAttrException {
         NDManager m = Engines.newManager();
         try {
             Shape in = new Shape(1, 3, FaceApiNets.INPUT, FaceApiNets.INPUT);
@@ -86,10 +110,36 @@ public final class ReferenceEstimator implements AttributeEstimator {
             ex.load(expressionWeights);
             ag.freezeParameters(true);
             ex.freezeParameters(true);
-            return new ReferenceEstimator(m, ag, ex);
+            if (engine == InferenceEngine.ONNXRUNTIME) {
+                OrtNet net = OrtNet.open(onnx(ag, ex), "the reference estimators (face-api)");
+                m.close();
+                return new ReferenceEstimator(null, null, null, net);
+            }
+            return new ReferenceEstimator(m, ag, ex, null);
         } catch (FaceAttrException | RuntimeException e) {
             m.close();
             throw e;
+        }
+    }
+
+    private static byte[] onnx(FaceApiNets.AgeGender ag, FaceApiNets.Expression ex) {
+        OnnxGraph g = new OnnxGraph("face-api age, gender and expression");
+        FaceApiNets.toOnnx(g, ag, ex);
+        g.doc("face-api's AgeGenderNet (TinyXception) and FaceExpressionNet, weights of @vladmandic/face-api@1.7.15 "
+                + "(MIT). Input: RGB 0..255, 112x112, channels last; crop as docs/reference.md describes.");
+        g.metadata("expression_labels", String.join(",", faceattr.labels.LabelSpaces.EXPRESSION_FACE_API.classes()));
+        g.metadata("gender_labels", "male,female");
+        g.metadata("input", "RGB pixel values 0..255, (batch, 112, 112, 3), face-api's landmark crop");
+        return g.toBytes(faceattr.model.io.ModelCard.softwareVersion());
+    }
+
+    /**
+     * @return both nets as one ONNX model, for export ({@code faceattr models export-onnx reference})
+     * @throws FaceAttrException when the weights cannot be loaded
+     */
+    public static byte[] onnx() throws FaceAttrException {
+        try (ReferenceEstimator e = create(InferenceEngine.PYTORCH)) {
+            return onnx(e.ageGender, e.expression);
         }
     }
 
@@ -181,6 +231,10 @@ public final class ReferenceEstimator implements AttributeEstimator {
      * @param n the batch size
      */
     Raw run(float[] nhwc, int n) throws FaceAttrException {
+        if (ort != null) {
+            OrtNet.Outputs o = ort.run(nhwc, n, FaceApiNets.INPUT, FaceApiNets.INPUT, 3);
+            return new Raw(o.get(0), o.get(1), o.get(2));
+        }
         try (NDManager scope = manager.newSubManager(); Autograd.Scope noGrad = Autograd.disable()) {
             // An NCHW view of channels-last memory: oneDNN then runs its NHWC kernels, 2-3 ms per
             // photo faster on face-api's demo photos (convolutions 19.4 against 21.5 ms).
@@ -250,6 +304,10 @@ public final class ReferenceEstimator implements AttributeEstimator {
 
     @Override
     public void close() {
-        manager.close();
+        if (ort != null) {
+            ort.close();
+        } else {
+            manager.close();
+        }
     }
 }

@@ -1,5 +1,6 @@
 package faceattr.reference;
 
+import faceattr.io.onnx.OnnxGraph;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -76,6 +77,32 @@ final class TfConv extends AbstractBlock {
         NDArray zero = x.getManager().zeros(new Shape(in));
         NDArray y = Conv2d.conv2d(x, dw, zero, strides, pad, new Shape(1, 1), in).singletonOrThrow();
         return Conv2d.conv2d(y, w, b);
+    }
+
+    /**
+     * Writes the layer for an input of {@code side} x {@code side} pixels: TF's SAME padding as
+     * explicit ONNX pads (top, left, bottom, right), the depthwise step as a grouped {@code Conv}.
+     *
+     * @return the output's name; its side is ceil(side / stride)
+     */
+    String toOnnx(OnnxGraph g, String x, int side) {
+        int[] pad = TfPadding.same(side, kernel, stride);
+        long[] pads = {pad[0], pad[0], pad[1], pad[1]};
+        long[] strides = {stride, stride};
+        long[] one = {1, 1};
+        float[] b = bias.getArray().toFloatArray();
+        if (!separable) {
+            return g.conv(x, weight.getArray().toFloatArray(), new long[] {out, in, kernel, kernel}, b, strides, pads,
+                    one, 1);
+        }
+        String y = g.conv(x, depthwise.getArray().toFloatArray(), new long[] {in, 1, kernel, kernel}, null, strides,
+                pads, one, in);
+        return g.conv(y, weight.getArray().toFloatArray(), new long[] {out, in, 1, 1}, b, one, new long[4], one, 1);
+    }
+
+    /** @return the output side for an input side */
+    int outputSide(int side) {
+        return (side + stride - 1) / stride;
     }
 
     @Override

@@ -4,6 +4,6 @@
  * original TF.js weights of {@code @vladmandic/face-api@1.7.15}. They implement
  * {@link faceattr.estimate.AttributeEstimator}. May import core, io, engine, labels and estimate;
  * never ImageJ.
- * <p>May depend on: core, labels, image, engine, io.tfjs, detect, model.io, estimate.
+ * <p>May depend on: core, labels, image, engine, io.onnx, io.tfjs, detect, model.io, estimate.
  */
 package faceattr.reference;

@@ -15,6 +15,9 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import faceattr.engine.InferenceEngine;
 
 /**
  * Our DJL rebuild of face-api's age/gender and expression nets against face-api itself, run by
@@ -77,11 +80,12 @@ class ReferenceParityTest {
         return max;
     }
 
-    @Test
-    void matchesFaceApiOnTfjs() throws Exception {
-        try (ReferenceEstimator e = ReferenceEstimator.create()) {
+    @ParameterizedTest
+    @EnumSource(InferenceEngine.class)
+    void matchesFaceApiOnTfjs(InferenceEngine engine) throws Exception {
+        try (ReferenceEstimator e = ReferenceEstimator.create(engine)) {
             ReferenceEstimator.Raw ours = e.run(nhwc, N);
-            System.out.println("reference parity: largest difference from tfjs " + maxDiff(ours));
+            System.out.println("reference parity on " + engine + ": largest difference from tfjs " + maxDiff(ours));
             for (int i = 0; i < N; i++) {
                 assertEquals(oracle.age()[i], ours.age()[i], TOLERANCE, "age of input " + i);
                 for (int k = 0; k < 2; k++) {
