@@ -1,5 +1,6 @@
 package faceattr.detect;
 
+import faceattr.io.onnx.OnnxGraph;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -227,6 +228,95 @@ final class CascadeNet extends AbstractBlock {
 
     private static float[] param(ParameterStore ps, Block b, String name, NDArray x) {
         return ps.getValue(b.getParameters().get(name), x.getDevice(), false).toFloatArray();
+    }
+
+    /** The written graph's input name. */
+    static final String ONNX_INPUT = "image";
+
+    /**
+     * Writes this stage as an ONNX graph from its current weights (kernels already in image
+     * orientation): input {@value #ONNX_INPUT}, normalised {@code (v - 127.5) / 128}: P-Net
+     * (batch, 3, height, width) planar with dynamic height and width; R-Net and O-Net
+     * (batch, size, size, 3) channels-last, as their crops are cut. Outputs {@code probability}
+     * (P-Net: (batch, 1, h', w'); else (batch, 1)), {@code regression} (P-Net: (batch, 4, h', w');
+     * else (batch, 4)) and, for O-Net, {@code landmarks} (batch, 10). TF 'same' pools are
+     * {@code auto_pad = SAME_UPPER}, which pads the odd extra row and column at the end as TF does.
+     *
+     * @param g an empty graph
+     */
+    void toOnnx(OnnxGraph g) {
+        String x;
+        if (stage == Stage.PNET) {
+            x = g.input(ONNX_INPUT, "batch", 3, "height", "width");
+        } else {
+            String in = g.input(ONNX_INPUT, "batch", stage.size, stage.size, 3);
+            x = g.node("Transpose", in, OnnxGraph.Attr.ints("perm", 0, 3, 1, 2));
+        }
+        for (int i = 0; i < convs.size(); i++) {
+            x = conv(g, x, convs.get(i), 0, 1);
+            x = prelus.get(i).toOnnx(g, x, true);
+            int[] c = stage.convs[i];
+            if (c[2] > 0) {
+                x = g.node("MaxPool", x, OnnxGraph.Attr.ints("kernel_shape", c[2], c[2]),
+                        OnnxGraph.Attr.ints("strides", c[3], c[3]),
+                        OnnxGraph.Attr.s("auto_pad", c[4] == 1 ? "SAME_UPPER" : "VALID"));
+            }
+        }
+        if (rfb != null) {
+            x = rfb.toOnnx(g, x);
+        }
+        if (stage == Stage.PNET) {
+            // the two 1x1 heads as one convolution: 2 face logits, 4 offsets
+            float[] wc = heads.get(0).getParameters().get("weight").getArray().toFloatArray();
+            float[] bc = heads.get(0).getParameters().get("bias").getArray().toFloatArray();
+            float[] wb = heads.get(1).getParameters().get("weight").getArray().toFloatArray();
+            float[] bb = heads.get(1).getParameters().get("bias").getArray().toFloatArray();
+            int in = wc.length / 2;
+            float[] w = new float[6 * in];
+            System.arraycopy(wc, 0, w, 0, 2 * in);
+            System.arraycopy(wb, 0, w, 2 * in, 4 * in);
+            float[] b = {bc[0], bc[1], bb[0], bb[1], bb[2], bb[3]};
+            String y = g.conv(x, w, new long[] {6, in, 1, 1}, b, new long[] {1, 1}, new long[4], new long[] {1, 1}, 1);
+            String logits = slice(g, y, 0, 2);
+            String p = slice(g, g.node("Softmax", logits, OnnxGraph.Attr.i("axis", 1)), 1, 2);
+            g.output(p, "probability", "batch", 1, "out_height", "out_width");
+            g.output(slice(g, y, 2, 6), "regression", "batch", 4, "out_height", "out_width");
+            return;
+        }
+        x = g.node("Flatten", x, OnnxGraph.Attr.i("axis", 1));
+        x = g.gemm(x, fc.getParameters().get("weight").getArray().toFloatArray(), stage.fc,
+                fc.getParameters().get("bias").getArray().toFloatArray());
+        x = fcPrelu.toOnnx(g, x, false);
+        String[] names = {"probability", "regression", "landmarks"};
+        for (int i = 0; i < heads.size(); i++) {
+            ai.djl.nn.core.Linear h = (ai.djl.nn.core.Linear) heads.get(i);
+            int out = i == 0 ? 2 : i == 1 ? 4 : 10;
+            String y = g.gemm(x, h.getParameters().get("weight").getArray().toFloatArray(), out,
+                    h.getParameters().get("bias").getArray().toFloatArray());
+            if (i == 0) {
+                y = slice(g, g.node("Softmax", y, OnnxGraph.Attr.i("axis", 1)), 1, 2);
+                out = 1;
+            }
+            g.output(y, names[i], "batch", out);
+        }
+    }
+
+    /** Channels [from, to) of axis 1. */
+    private static String slice(OnnxGraph g, String x, long from, long to) {
+        return g.node("Slice", java.util.List.of(x, g.longs("starts", from), g.longs("ends", to), g.longs("axes", 1)));
+    }
+
+    /** A DJL convolution with its bias, with symmetric padding and dilation. */
+    static String conv(OnnxGraph g, String x, Conv2d c, int pad, int dilation) {
+        return convPadded(g, x, c, pad, pad, dilation);
+    }
+
+    /** A DJL convolution with its bias, padding (ph, pw) on both sides, and dilation. */
+    static String convPadded(OnnxGraph g, String x, Conv2d c, int ph, int pw, int dilation) {
+        return g.conv(x, c.getParameters().get("weight").getArray().toFloatArray(),
+                c.getParameters().get("weight").getArray().getShape().getShape(),
+                c.getParameters().get("bias").getArray().toFloatArray(), new long[] {1, 1},
+                new long[] {ph, pw, ph, pw}, new long[] {dilation, dilation}, 1);
     }
 
     @Override

@@ -64,6 +64,17 @@ final class ChannelPrelu extends AbstractBlock {
         return true;
     }
 
+    /**
+     * Writes {@code PRelu} with the slopes shaped for NCHW maps ({@code spatial}) or (N, C) rows.
+     *
+     * @return the output's name
+     */
+    String toOnnx(faceattr.io.onnx.OnnxGraph g, String x, boolean spatial) {
+        float[] a = alpha.getArray().toFloatArray();
+        String slope = spatial ? g.floats("slope", a, channels, 1, 1) : g.floats("slope", a, channels);
+        return g.node("PRelu", java.util.List.of(x, slope));
+    }
+
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         return inputShapes;

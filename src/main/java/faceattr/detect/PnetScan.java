@@ -1,15 +1,9 @@
 package faceattr.detect;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.ParameterStore;
 import faceattr.core.Progress;
 import faceattr.core.RgbImage;
 import faceattr.engine.Lanes;
 import faceattr.image.ImageOps;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,22 +18,19 @@ final class PnetScan {
     private static final double PACK_AREA = 160_000;
     private static final int STRIP_MIN_ROWS = 16;
 
-    private final CascadeNet pnet;
-    private final ParameterStore params;
+    private final StageNet pnet;
     private final DetectorSettings settings;
     private final Lanes lanes;
     private final int stripOutputs;
 
     /**
      * @param pnet the net
-     * @param params its parameter store
      * @param settings thresholds and pyramid factor
      * @param lanes where the strips run
      * @param stripOutputs P-Net outputs per call when a canvas is cut into strips
      */
-    PnetScan(CascadeNet pnet, ParameterStore params, DetectorSettings settings, Lanes lanes, int stripOutputs) {
+    PnetScan(StageNet pnet, DetectorSettings settings, Lanes lanes, int stripOutputs) {
         this.pnet = pnet;
-        this.params = params;
         this.settings = settings;
         this.lanes = lanes;
         this.stripOutputs = stripOutputs;
@@ -48,12 +39,11 @@ final class PnetScan {
     /**
      * Builds the pyramid of {@code w.work} into {@code w.levels} and sets {@code w.candidates}.
      *
-     * @param sub the manager of this detection call
      * @param w the image
      * @param minFace smallest face side on the work image, pixels
      * @param progress progress and cancellation
      */
-    void scan(NDManager sub, ImageWork w, double minFace, Progress progress) {
+    void scan(ImageWork w, double minFace, Progress progress) {
         RgbImage img = w.work;
         List<RgbImage> levels = w.levels;
         RgbImage previous = img;
@@ -77,7 +67,7 @@ final class PnetScan {
                 strips.add(new Strip(map, r0, Math.min(map.rows, r0 + step)));
             }
         }
-        lanes.forEach(strips.size(), i -> strip(sub, strips.get(i)), progress, 0, 0.8, "P-Net");
+        lanes.forEach(strips.size(), i -> strip(strips.get(i)), progress, 0, 0.8, "P-Net");
         List<Candidate> all = new ArrayList<>();
         for (PnetMap map : maps) {
             for (int k = 0; k < map.run.size(); k++) {
@@ -151,22 +141,19 @@ final class PnetScan {
      * thread strips are neither faster nor slower (1152x768: 76-80 ms as one call, 73-84 ms in
      * strips of 64 to 256 rows).
      */
-    private void strip(NDManager sub, Strip strip) {
+    private void strip(Strip strip) {
         PnetMap map = strip.map;
         RgbImage canvas = map.pack.canvas;
         int y0 = 2 * strip.r0;
         int y1 = 2 * (strip.r1 - 1) + Pyramid.WINDOW;
-        try (NDManager scope = sub.newSubManager()) {
-            NDArray x = scope.create(FloatBuffer.wrap(ImageOps.toFloatCHW(canvas, y0, y1, RfemtcDetector.MEAN,
-                    RfemtcDetector.SCALE)), new Shape(1, 3, y1 - y0, canvas.width()));
-            NDList out = pnet.forward(params, new NDList(x), false);
-            int n = (strip.r1 - strip.r0) * map.cols;
-            System.arraycopy(out.get(0).toFloatArray(), 0, map.prob, strip.r0 * map.cols, n);
-            float[] reg = out.get(1).toFloatArray();
-            int plane = map.rows * map.cols;
-            for (int c = 0; c < 4; c++) {
-                System.arraycopy(reg, c * n, map.reg, c * plane + strip.r0 * map.cols, n);
-            }
+        float[][] out = pnet.run(ImageOps.toFloatCHW(canvas, y0, y1, RfemtcDetector.MEAN, RfemtcDetector.SCALE), 1, 3,
+                y1 - y0, canvas.width());
+        int n = (strip.r1 - strip.r0) * map.cols;
+        System.arraycopy(out[0], 0, map.prob, strip.r0 * map.cols, n);
+        float[] reg = out[1];
+        int plane = map.rows * map.cols;
+        for (int c = 0; c < 4; c++) {
+            System.arraycopy(reg, c * n, map.reg, c * plane + strip.r0 * map.cols, n);
         }
     }
 

@@ -1,14 +1,8 @@
 package faceattr.detect;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.ParameterStore;
 import faceattr.core.Progress;
 import faceattr.core.RgbImage;
 import faceattr.engine.Lanes;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -23,23 +17,21 @@ final class Refiner {
     /** From this many candidates on, they are split between the lanes. */
     private static final int MIN_SPLIT = 16;
 
-    private final CascadeNet rnet;
-    private final CascadeNet onet;
-    private final ParameterStore params;
+    private final StageNet rnet;
+    private final StageNet onet;
     private final DetectorSettings settings;
     private final Lanes lanes;
 
-    Refiner(CascadeNet rnet, CascadeNet onet, ParameterStore params, DetectorSettings settings, Lanes lanes) {
+    Refiner(StageNet rnet, StageNet onet, DetectorSettings settings, Lanes lanes) {
         this.rnet = rnet;
         this.onet = onet;
-        this.params = params;
         this.settings = settings;
         this.lanes = lanes;
     }
 
     /** Stage 2: replaces each work's candidates by those R-Net keeps, regressed and squared. */
-    void refine(NDManager sub, List<ImageWork> works, Progress progress) {
-        List<List<Candidate>> kept = kept(sub, works, rnet, settings.rnetThreshold(), (c, p, i, out) ->
+    void refine(List<ImageWork> works, Progress progress) {
+        List<List<Candidate>> kept = kept(works, rnet, settings.rnetThreshold(), (c, p, i, out) ->
                 new Candidate(c.x1, c.y1, c.x2, c.y2, p, regression(out[1], i), null), progress, 0.8, 0.9);
         for (int k = 0; k < works.size(); k++) {
             List<Candidate> out = new ArrayList<>();
@@ -51,8 +43,8 @@ final class Refiner {
     }
 
     /** Stage 3: the faces O-Net keeps, per image, on the work image, descending score. */
-    List<List<DetectedFace>> output(NDManager sub, List<ImageWork> works, Progress progress) {
-        List<List<Candidate>> kept = kept(sub, works, onet, settings.onetThreshold(), (c, p, i, out) -> {
+    List<List<DetectedFace>> output(List<ImageWork> works, Progress progress) {
+        List<List<Candidate>> kept = kept(works, onet, settings.onetThreshold(), (c, p, i, out) -> {
             double w = c.x2 - c.x1;
             double h = c.y2 - c.y1;
             double[] lm = new double[10];
@@ -92,7 +84,7 @@ final class Refiner {
      *
      * @return per image, the kept candidates, in candidate order
      */
-    private List<List<Candidate>> kept(NDManager sub, List<ImageWork> works, CascadeNet net, double threshold,
+    private List<List<Candidate>> kept(List<ImageWork> works, StageNet net, double threshold,
             Keep keep, Progress progress, double from, double to) {
         List<Owned> all = new ArrayList<>();
         for (int k = 0; k < works.size(); k++) {
@@ -112,21 +104,15 @@ final class Refiner {
         lanes.forEach(parts.size(), t -> {
             List<Owned> batch = parts.get(t);
             List<Owned> ok = new ArrayList<>();
-            try (NDManager scope = sub.newSubManager()) {
-                NDList res = net.forward(params, new NDList(crops(scope, works, batch, net.stage().size)), false);
-                float[][] outputs = new float[res.size()][];
-                for (int k = 0; k < res.size(); k++) {
-                    outputs[k] = res.get(k).toFloatArray();
-                }
-                for (int i = 0; i < batch.size(); i++) {
-                    if (outputs[0][i] > threshold) {
-                        ok.add(new Owned(batch.get(i).image, keep.of(batch.get(i).candidate, outputs[0][i], i,
-                                outputs)));
-                    }
+            int size = net.stage.size;
+            float[][] outputs = net.run(crops(works, batch, size), batch.size(), size, size, 3);
+            for (int i = 0; i < batch.size(); i++) {
+                if (outputs[0][i] > threshold) {
+                    ok.add(new Owned(batch.get(i).image, keep.of(batch.get(i).candidate, outputs[0][i], i, outputs)));
                 }
             }
             passed.set(t, ok);
-        }, progress, from, to, net.stage() == CascadeNet.Stage.RNET ? "R-Net" : "O-Net");
+        }, progress, from, to, net.stage == CascadeNet.Stage.RNET ? "R-Net" : "O-Net");
         List<List<Candidate>> kept = new ArrayList<>();
         works.forEach(w -> kept.add(new ArrayList<>()));
         for (List<Owned> ok : passed) {
@@ -143,14 +129,14 @@ final class Refiner {
 
     /**
      * Crops each candidate's box (zero outside the image), resizes it to size x size, normalises
-     * ({@link CropSampler}). The result is (N, 3, size, size) over channels-last memory.
+     * ({@link CropSampler}). The result is (N, size, size, 3), channels last.
      * A large box is cut from the smallest pyramid level where it still spans at least
      * {@code size} pixels, so the area resize reads a few hundred pixels instead of a whole face
      * at full resolution. This differs slightly from reference MTCNN, which cuts from the original:
      * levels are resized one from another and box corners are rounded at the level's resolution,
      * which can move a crop by about 2% of its side; the detection tests bound the effect.
      */
-    private static NDArray crops(NDManager scope, List<ImageWork> works, List<Owned> batch, int size) {
+    private static float[] crops(List<ImageWork> works, List<Owned> batch, int size) {
         int plane = 3 * size * size;
         float[] data = new float[batch.size() * plane];
         for (int i = 0; i < batch.size(); i++) {
@@ -170,9 +156,6 @@ final class Refiner {
                     (int) Math.round(c.x2 * sx), (int) Math.round(c.y2 * sy), size, RfemtcDetector.MEAN,
                     RfemtcDetector.SCALE, data, i * plane);
         }
-        // Channels-last memory seen as NCHW: oneDNN then runs R-Net and O-Net in its NHWC kernels,
-        // and the strided row and column maxima of their pools read whole pixels. The same values
-        // up to float rounding (the convolutions sum in another order).
-        return scope.create(FloatBuffer.wrap(data), new Shape(batch.size(), size, size, 3)).transpose(0, 3, 1, 2);
+        return data;
     }
 }

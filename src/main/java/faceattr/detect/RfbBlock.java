@@ -1,5 +1,6 @@
 package faceattr.detect;
 
+import faceattr.io.onnx.OnnxGraph;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -30,6 +31,8 @@ import java.util.List;
 final class RfbBlock extends AbstractBlock {
     /** Residual scale, as in RFBNet. */
     static final float SCALE = 0.1f;
+    /** Per branch: (kh, kw) of the middle conv (0 = none) and the dilation of the last. */
+    private static final int[][] SPEC = {{0, 0, 1}, {3, 3, 3}, {1, 3, 3}, {3, 1, 5}};
 
     private final List<Block> branches = new ArrayList<>();
     private final Conv2d projection;
@@ -37,7 +40,7 @@ final class RfbBlock extends AbstractBlock {
     RfbBlock(int channels) {
         super((byte) 1);
         int inner = Math.max(4, channels / 4);
-        int[][] spec = {{0, 0, 1}, {3, 3, 3}, {1, 3, 3}, {3, 1, 5}}; // (kh, kw) of the middle conv, dilation
+        int[][] spec = SPEC;
         for (int i = 0; i < spec.length; i++) {
             SequentialBlock b = new SequentialBlock();
             b.add(Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(inner).build());
@@ -80,6 +83,30 @@ final class RfbBlock extends AbstractBlock {
         NDArray y = projection.forward(ps, new NDList(cat), training).singletonOrThrow();
         // Scalars.mul: a plain y.mul(SCALE) corrupts gradients in DJL 0.36 (see Scalars).
         return new NDList(x.add(Scalars.mul(y, SCALE)));
+    }
+
+    /** {@code x + 0.1 * proj(concat(branches(x)))} with the same pads and dilations. */
+    String toOnnx(OnnxGraph g, String x) {
+        int[][] spec = SPEC;
+        java.util.List<String> outs = new ArrayList<>();
+        for (int i = 0; i < branches.size(); i++) {
+            java.util.List<Conv2d> convs = new ArrayList<>();
+            for (ai.djl.util.Pair<String, Block> c : branches.get(i).getChildren()) {
+                if (c.getValue() instanceof Conv2d conv) {
+                    convs.add(conv);
+                }
+            }
+            int k = 0;
+            String y = g.node("Relu", CascadeNet.conv(g, x, convs.get(k++), 0, 1));
+            if (spec[i][0] > 0) {
+                y = g.node("Relu", CascadeNet.convPadded(g, y, convs.get(k++), spec[i][0] / 2, spec[i][1] / 2, 1));
+            }
+            int d = spec[i][2];
+            outs.add(g.node("Relu", CascadeNet.conv(g, y, convs.get(k), d, d)));
+        }
+        String cat = g.node("Concat", outs, OnnxGraph.Attr.i("axis", 1));
+        String p = CascadeNet.conv(g, cat, projection, 0, 1);
+        return g.node("Add", java.util.List.of(x, g.node("Mul", java.util.List.of(p, g.scalar("scale", SCALE)))));
     }
 
     @Override

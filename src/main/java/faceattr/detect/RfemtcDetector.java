@@ -10,6 +10,7 @@ import faceattr.core.FaceAttrException;
 import faceattr.core.Progress;
 import faceattr.core.RgbImage;
 import faceattr.engine.Engines;
+import faceattr.engine.InferenceEngine;
 import faceattr.engine.Lanes;
 import faceattr.io.tflite.TfliteModel;
 import java.util.ArrayList;
@@ -46,18 +47,21 @@ public final class RfemtcDetector implements FaceDetector {
     private final PnetScan scan;
     private final Refiner refiner;
 
-    private RfemtcDetector(DetectorSettings settings, NDManager manager, CascadeNet[] nets, Lanes lanes,
-            boolean ownLanes, int stripOutputs) {
+    private final List<StageNet> stages;
+
+    private RfemtcDetector(DetectorSettings settings, NDManager manager, CascadeNet[] nets, List<StageNet> stages,
+            Lanes lanes, boolean ownLanes, int stripOutputs) {
         this.settings = settings;
         this.manager = manager;
         this.pnet = nets[0];
         this.rnet = nets[1];
         this.onet = nets[2];
         this.params = new ParameterStore(manager, false);
+        this.stages = stages;
         this.lanes = lanes;
         this.ownLanes = ownLanes;
-        this.scan = new PnetScan(pnet, params, settings, lanes, stripOutputs);
-        this.refiner = new Refiner(rnet, onet, params, settings, lanes);
+        this.scan = new PnetScan(stages.get(0), settings, lanes, stripOutputs);
+        this.refiner = new Refiner(stages.get(1), stages.get(2), settings, lanes);
     }
 
     /**
@@ -67,7 +71,7 @@ public final class RfemtcDetector implements FaceDetector {
      * @throws FaceAttrException when the engine or the bundled weights cannot be loaded
      */
     public static RfemtcDetector create(DetectorSettings settings) throws FaceAttrException {
-        return create(settings, null, STRIP_OUTPUTS);
+        return create(settings, null, STRIP_OUTPUTS, InferenceEngine.DEFAULT);
     }
 
     /**
@@ -79,27 +83,66 @@ public final class RfemtcDetector implements FaceDetector {
      * @throws FaceAttrException when the engine or the bundled weights cannot be loaded
      */
     public static RfemtcDetector create(DetectorSettings settings, Lanes lanes) throws FaceAttrException {
-        return create(settings, lanes, STRIP_OUTPUTS);
+        return create(settings, lanes, InferenceEngine.DEFAULT);
+    }
+
+    /**
+     * Loads the pretrained cascade to run on the given lanes and engine.
+     *
+     * @param settings detection settings
+     * @param lanes the lanes, or null for lanes of its own; the caller closes given lanes after
+     *     this detector
+     * @param engine where the nets run; for ONNX Runtime each stage's graph is written from the
+     *     loaded weights
+     * @throws FaceAttrException when the engine or the bundled weights cannot be loaded
+     */
+    public static RfemtcDetector create(DetectorSettings settings, Lanes lanes, InferenceEngine engine)
+            throws FaceAttrException {
+        return create(settings, lanes, STRIP_OUTPUTS, engine);
     }
 
     /** As {@link #create(DetectorSettings)} with P-Net strips of about this many outputs; for tests. */
-    static RfemtcDetector create(DetectorSettings settings, int stripOutputs) throws FaceAttrException {
-        return create(settings, null, stripOutputs);
+    static RfemtcDetector create(DetectorSettings settings, int stripOutputs, InferenceEngine engine)
+            throws FaceAttrException {
+        return create(settings, null, stripOutputs, engine);
     }
 
-    private static RfemtcDetector create(DetectorSettings settings, Lanes lanes, int stripOutputs)
-            throws FaceAttrException {
+    private static RfemtcDetector create(DetectorSettings settings, Lanes lanes, int stripOutputs,
+            InferenceEngine engine) throws FaceAttrException {
         NDManager m = Engines.newManager();
+        List<StageNet> stages = new ArrayList<>();
         try {
             CascadeNet[] nets = {load(m, CascadeNet.Stage.PNET, "pnet.tflite", settings.rfe()),
                 load(m, CascadeNet.Stage.RNET, "rnet.tflite", settings.rfe()),
                 load(m, CascadeNet.Stage.ONET, "onet.tflite", settings.rfe())};
+            for (CascadeNet n : nets) {
+                stages.add(engine == InferenceEngine.ONNXRUNTIME ? StageNet.onnxRuntime(n) : StageNet.pytorch(n, m));
+            }
             boolean own = lanes == null;
             Lanes l = own ? Lanes.open(Runtime.getRuntime().availableProcessors(), "faceattr-detect") : lanes;
-            return new RfemtcDetector(settings, m, nets, l, own, stripOutputs);
+            return new RfemtcDetector(settings, m, nets, stages, l, own, stripOutputs);
         } catch (FaceAttrException | RuntimeException | Error e) {
+            stages.forEach(StageNet::close);
             m.close();
             throw e;
+        }
+    }
+
+    /**
+     * @param stage a stage
+     * @param rfe with the receptive-field block
+     * @return the pretrained stage as an ONNX model, for export
+     * @throws FaceAttrException when the bundled weights cannot be loaded
+     */
+    public static byte[] onnx(String stage, boolean rfe) throws FaceAttrException {
+        CascadeNet.Stage s = switch (stage) {
+            case "pnet" -> CascadeNet.Stage.PNET;
+            case "rnet" -> CascadeNet.Stage.RNET;
+            case "onet" -> CascadeNet.Stage.ONET;
+            default -> throw new IllegalArgumentException("unknown stage '" + stage + "'; use pnet, rnet or onet");
+        };
+        try (NDManager m = Engines.newManager()) {
+            return StageNet.onnx(load(m, s, stage + ".tflite", rfe));
         }
     }
 
@@ -170,22 +213,22 @@ public final class RfemtcDetector implements FaceDetector {
         for (RgbImage image : images) {
             works.add(ImageWork.of(image, settings.maxSide()));
         }
-        try (NDManager sub = manager.newSubManager()) {
+        {
             long t0 = System.nanoTime();
             int proposed = 0;
             for (ImageWork w : works) {
-                scan.scan(sub, w, Math.max(Pyramid.WINDOW, settings.minFace() * w.factor), progress);
+                scan.scan(w, Math.max(Pyramid.WINDOW, settings.minFace() * w.factor), progress);
                 proposed += w.candidates.size();
                 progress.checkCancelled();
             }
             long t1 = System.nanoTime();
             progress.report(0.8, "R-Net: " + proposed + " candidates");
-            refiner.refine(sub, works, progress);
+            refiner.refine(works, progress);
             long t2 = System.nanoTime();
             int refined = works.stream().mapToInt(w -> w.candidates.size()).sum();
             progress.checkCancelled();
             progress.report(0.9, "O-Net: " + refined + " candidates");
-            List<List<DetectedFace>> found = refiner.output(sub, works, progress);
+            List<List<DetectedFace>> found = refiner.output(works, progress);
             long t3 = System.nanoTime();
             int faces = found.stream().mapToInt(List::size).sum();
             List<List<DetectedFace>> out = new ArrayList<>(images.size());
@@ -203,6 +246,7 @@ public final class RfemtcDetector implements FaceDetector {
         if (ownLanes) {
             lanes.close();
         }
+        stages.forEach(StageNet::close);
         manager.close();
     }
 }

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
  * Our DJL cascade against an independent interpreter of the original TFLite graphs. The graphs
  * expect the image transposed (tensor axis 1 = image x); {@link CascadeNet} takes the image in its
  * normal orientation, so {@code CascadeNet(X)} must equal {@code graph(transpose(X))} with the
- * output maps transposed back. Odd sizes make TF's SAME pooling pad asymmetrically.
+ * output maps transposed back. Odd sizes make TF's SAME pooling pad asymmetrically. Each stage is
+ * checked on both inference engines: the DJL blocks, and the ONNX graph they write on ONNX Runtime.
  */
 class CascadeParityTest {
     private static final double TOLERANCE = 1e-5;
@@ -91,7 +92,25 @@ class CascadeParityTest {
             assertEquals(new Shape(n, 4, mh, mw), out.get(1).getShape(), name + " regression shape");
             assertClose("P-Net " + name + " prob", refProb, out.get(0).toFloatArray());
             assertClose("P-Net " + name + " reg", refReg, out.get(1).toFloatArray());
+            try (StageNet ort = StageNet.onnxRuntime(net)) {
+                float[][] o = ort.run(nchw, n, 3, h, w);
+                assertClose("P-Net " + name + " prob, ONNX Runtime", refProb, o[0]);
+                assertClose("P-Net " + name + " reg, ONNX Runtime", refReg, o[1]);
+            }
         }
+    }
+
+    /** @return (n, c, h, w) values as (n, h, w, c) */
+    static float[] toNhwc(float[] nchw, int n, int c, int h, int w) {
+        float[] out = new float[nchw.length];
+        for (int b = 0; b < n; b++) {
+            for (int k = 0; k < c; k++) {
+                for (int i = 0; i < h * w; i++) {
+                    out[(b * h * w + i) * c + k] = nchw[(b * c + k) * h * w + i];
+                }
+            }
+        }
+        return out;
     }
 
     @Test
@@ -173,6 +192,14 @@ class CascadeParityTest {
                 assertArrayEquals(new int[] {n, heads[i]}, r.shape);
                 assertEquals(new Shape(n, heads[i]), out.get(i).getShape());
                 assertClose(stage + " head " + heads[i], r.data, out.get(i).toFloatArray());
+            }
+            try (StageNet ort = StageNet.onnxRuntime(net)) {
+                float[][] o = ort.run(toNhwc(nchw, n, 3, size, size), n, size, size, 3);
+                assertEquals(heads.length, o.length);
+                assertClose(stage + " prob, ONNX Runtime", refProb, o[0]);
+                for (int i = 1; i < heads.length; i++) {
+                    assertClose(stage + " head " + heads[i] + ", ONNX Runtime", output(ref, heads[i]).data, o[i]);
+                }
             }
         }
     }

@@ -13,6 +13,9 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import faceattr.engine.InferenceEngine;
 
 /**
  * The whole cascade on real pictures with known faces. Expected positions were measured by hand
@@ -192,21 +195,22 @@ class RfemtcDetectorTest {
         assertTrue(together.get(1).isEmpty());
     }
 
-    @Test
-    void pnetInStripsGivesTheSameFacesAsOneCallPerLevel() throws FaceAttrException {
+    @ParameterizedTest
+    @EnumSource(InferenceEngine.class)
+    void pnetInStripsGivesTheSameFacesAsOneCallPerLevel(InferenceEngine engine) throws FaceAttrException {
         RgbImage face = crop(TestInputs.astronaut(), CROP_X, CROP_Y, CROP_W, CROP_H);
         RgbImage canvas = filled(1280, 720, 100);
         paste(canvas, face, 100, 80);
         paste(canvas, ImageOps.resize(face, 64, 80), 900, 500);
         List<DetectedFace> whole;
         String wholeCandidates;
-        try (RfemtcDetector one = RfemtcDetector.create(DetectorSettings.DEFAULT, Integer.MAX_VALUE)) {
+        try (RfemtcDetector one = RfemtcDetector.create(DetectorSettings.DEFAULT, Integer.MAX_VALUE, engine)) {
             Detections d = one.detectTimed(List.of(canvas), faceattr.core.Progress.NONE);
             whole = d.faces().get(0);
             wholeCandidates = candidates(d.times());
         }
         // 4000 outputs: 16-row strips (the minimum) on the large levels, many per level.
-        try (RfemtcDetector strips = RfemtcDetector.create(DetectorSettings.DEFAULT, 4000)) {
+        try (RfemtcDetector strips = RfemtcDetector.create(DetectorSettings.DEFAULT, 4000, engine)) {
             Detections d = strips.detectTimed(List.of(canvas), faceattr.core.Progress.NONE);
             List<DetectedFace> cut = d.faces().get(0);
             assertEquals(wholeCandidates, candidates(d.times()));
