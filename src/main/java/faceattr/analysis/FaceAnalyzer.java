@@ -1,5 +1,6 @@
 package faceattr.analysis;
 
+import faceattr.engine.InferenceEngine;
 import faceattr.core.CancelledException;
 import faceattr.core.FaceAttrException;
 import faceattr.core.Progress;
@@ -259,6 +260,7 @@ public final class FaceAnalyzer implements AutoCloseable {
         private int batchImages = 8;
         private FaceDetector detector;
         private AttributeEstimator estimator;
+        private InferenceEngine engine = InferenceEngine.DEFAULT;
 
         private Builder() {
         }
@@ -339,6 +341,18 @@ public final class FaceAnalyzer implements AutoCloseable {
         }
 
         /**
+         * Where the networks run: ONNX Runtime (the default) or PyTorch, for the detector and the
+         * estimator this builder loads (not for a given detector or estimator).
+         *
+         * @param engine the engine
+         * @return this builder
+         */
+        public Builder optEngine(InferenceEngine engine) {
+            this.engine = java.util.Objects.requireNonNull(engine, "engine");
+            return this;
+        }
+
+        /**
          * Uses this estimator instead of loading one by {@link #optModel model name}. The analyzer
          * takes ownership and closes it.
          *
@@ -364,10 +378,10 @@ public final class FaceAnalyzer implements AutoCloseable {
             AttributeEstimator e = estimator;
             try {
                 if (d == null) {
-                    d = RfemtcDetector.create(settings, lanes);
+                    d = RfemtcDetector.create(settings, lanes, engine);
                 }
                 if (e == null && attributes) {
-                    e = store == null ? Estimators.open(model) : Estimators.open(model, store);
+                    e = Estimators.open(model, store == null ? ModelStore.standard(null) : store, engine);
                 }
                 return new FaceAnalyzer(lanes, d, detector == null ? settings : null, e, batchImages);
             } catch (FaceAttrException | RuntimeException | Error ex) {

@@ -1,5 +1,7 @@
 package faceattr.cli;
 
+import faceattr.engine.InferenceEngine;
+import faceattr.engine.OrtNet;
 import faceattr.image.ImageOps;
 import faceattr.analysis.FaceAnalyzer;
 import faceattr.analysis.ImageResult;
@@ -59,6 +61,9 @@ final class BenchCommand extends Subcommand {
     @Mixin
     private DetectorOptions detectorOptions;
 
+    @Mixin
+    private EngineOption engineOption;
+
     @Option(names = "--batch", paramLabel = "N", description = "With --stage train: faces per step "
             + "(default: ${DEFAULT-VALUE}).")
     private int batch = 32;
@@ -105,9 +110,8 @@ final class BenchCommand extends Subcommand {
                 names.add(f.getFileName().toString());
             }
             try (Lanes lanes = Lanes.open(threads, "faceattr-bench");
-                    RfemtcDetector detector = RfemtcDetector.create(settings, lanes)) {
-                out.printf(Locale.ROOT, "engine %s threads=%d allocator=%s%n", Engines.info().get("engine_version"),
-                        threads, Main.allocator());
+                    RfemtcDetector detector = RfemtcDetector.create(settings, lanes, engineOption.get())) {
+                out.printf(Locale.ROOT, "engine %s threads=%d allocator=%s%n", engineLine(), threads, Main.allocator());
                 if (imagesDir == null) {
                     RgbImage big = syntheticPhoto(images);
                     measure(detector, List.of(big), List.of("synthetic-1920x1280"), repeat, threads, out,
@@ -118,7 +122,7 @@ final class BenchCommand extends Subcommand {
                 }
                 if (stage == Stage.ANALYZE || stage == Stage.ALL) {
                     try (FaceAnalyzer analyzer = FaceAnalyzer.builder().optDetectorSettings(settings)
-                            .optModel(model).optThreads(threads).build()) {
+                            .optModel(model).optThreads(threads).optEngine(engineOption.get()).build()) {
                         analyze(analyzer, images, names, repeat, threads, out, "set=" + dir.getFileName());
                     }
                 }
@@ -133,31 +137,60 @@ final class BenchCommand extends Subcommand {
         return 0;
     }
 
+    /** @return the inference engine and its version, e.g. {@code onnxruntime 1.29.0} */
+    private String engineLine() throws FaceAttrException {
+        return engineOption.get() == InferenceEngine.ONNXRUNTIME ? "onnxruntime " + OrtNet.version()
+                : "pytorch " + Engines.info().get("engine_version");
+    }
+
     /**
      * The attribute network alone (default configuration, random weights: speed does not depend
-     * on the values) at input 112 and 224, batch 1 and 32, and the engine's float32 matmul rate,
-     * so the figures read as a fraction of the machine's limit. The BENCH line is 224, batch 32.
+     * on the values) at input 112 and 224, batch 1 and 32, on the chosen engine. On ONNX Runtime
+     * also MobileNetV3-Large's bare features at batch 32 in the same run, the peer: the network's
+     * MACs per second as a fraction of the backbone's ({@code fraction_of_backbone_per_mac}). On
+     * PyTorch, the engine's float32 matmul rate instead. The BENCH line is 224, batch 32.
      */
-    private static void attributes(int repeat, int threads, PrintStream out) throws FaceAttrException {
+    private void attributes(int repeat, int threads, PrintStream out) throws FaceAttrException {
+        InferenceEngine engine = engineOption.get();
+        out.printf(Locale.ROOT, "engine %s threads=%d allocator=%s%n", engineLine(), threads, Main.allocator());
         List<Benchmarks.Result> results = new ArrayList<>();
-        for (int size : new int[] {112, 224}) {
-            ModelConfig config = ModelConfig.builder().optInputSize(size).build();
-            for (int batch : new int[] {1, 32}) {
-                results.add(Benchmarks.attributes(config, batch, Math.max(3, repeat)));
+        try (Lanes lanes = Lanes.open(threads, "faceattr-bench")) {
+            for (int size : new int[] {112, 224}) {
+                ModelConfig config = ModelConfig.builder().optInputSize(size).build();
+                for (int batch : new int[] {1, 32}) {
+                    results.add(engine == InferenceEngine.ONNXRUNTIME
+                            ? Benchmarks.attributesOnnx(config, batch, Math.max(3, repeat), lanes, Benchmarks.WARM_UP_MS)
+                            : Benchmarks.attributes(config, batch, Math.max(3, repeat)));
+                }
+                if (engine == InferenceEngine.ONNXRUNTIME) {
+                    Benchmarks.Result peer = Benchmarks.backboneOnnx(size, 32, Math.max(3, repeat), lanes,
+                            Benchmarks.WARM_UP_MS);
+                    Benchmarks.Result ours = results.get(results.size() - 1);
+                    double peerMacs = Architecture.backbone(0, 7, size).macs();
+                    double ourMacs = Architecture.of(config).total().macs();
+                    out.printf(Locale.ROOT, "%s gmacs_per_s=%.1f%n", peer.line(), peer.facesPerSecond() * peerMacs / 1e9);
+                    out.printf(Locale.ROOT, "%s gmacs_per_s=%.1f fraction_of_backbone_per_mac=%.2f%n", ours.line(),
+                            ours.facesPerSecond() * ourMacs / 1e9,
+                            ours.facesPerSecond() * ourMacs / (peer.facesPerSecond() * peerMacs));
+                }
             }
         }
-        // Measured after the network runs, on a warm engine: measured first it read 3x low here.
-        double gflops = Benchmarks.matmulGflops(1024, Math.max(9, repeat));
-        out.printf(Locale.ROOT, "matmul n=1024 gflops=%.1f threads=%d%n", gflops, threads);
-        for (Benchmarks.Result r : results) {
-            double flopsPerFace = 2.0 * Architecture.of(r.config()).total().macs();
-            out.printf(Locale.ROOT, "%s fraction_of_matmul=%.2f%n", r.line(),
-                    r.facesPerSecond() * flopsPerFace / 1e9 / gflops);
+        if (engine == InferenceEngine.PYTORCH) {
+            // Measured after the network runs, on a warm engine: measured first it read 3x low here.
+            double gflops = Benchmarks.matmulGflops(1024, Math.max(9, repeat));
+            out.printf(Locale.ROOT, "matmul n=1024 gflops=%.1f threads=%d%n", gflops, threads);
+            for (Benchmarks.Result r : results) {
+                double flopsPerFace = 2.0 * Architecture.of(r.config()).total().macs();
+                out.printf(Locale.ROOT, "%s fraction_of_matmul=%.2f%n", r.line(),
+                        r.facesPerSecond() * flopsPerFace / 1e9 / gflops);
+            }
+        } else {
+            results.forEach(r -> out.println(r.line()));
         }
         Benchmarks.Result headline = results.get(results.size() - 1);
         out.printf(Locale.ROOT, "BENCH attributes images=%d faces=%d ms_per_image=%.2f faces_per_s=%.1f threads=%d "
-                + "input=%d batch=%d%n", headline.batch(), headline.batch(), headline.medianMs() / headline.batch(),
-                headline.facesPerSecond(), threads, headline.config().inputSize(), headline.batch());
+                + "input=%d batch=%d engine=%s%n", headline.batch(), headline.batch(), headline.medianMs() / headline.batch(),
+                headline.facesPerSecond(), threads, headline.config().inputSize(), headline.batch(), engine);
     }
 
     /** Runs a piece of work once and returns the number of faces it found. */

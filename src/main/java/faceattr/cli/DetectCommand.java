@@ -36,6 +36,9 @@ class DetectCommand extends Subcommand {
     @Mixin
     private DetectorOptions detector;
 
+    @Mixin
+    private EngineOption engine;
+
     @Option(names = "--out", paramLabel = "DIR", description = "Where faces.csv, rois/ and overlays/ go "
             + "(default: ${DEFAULT-VALUE}).")
     private Path outDir = Path.of("faceattr-results");
@@ -100,7 +103,7 @@ class DetectCommand extends Subcommand {
             }
         }, "faceattr-keep-done");
         try (FaceAnalyzer analyzer = FaceAnalyzer.builder().optDetectorSettings(settings).optAttributes(analyze)
-                .optModel(model).build()) {
+                .optModel(model).optEngine(engine.get()).build()) {
             Runtime.getRuntime().addShutdownHook(keepDone);
             try {
                 analyzer.analyzeFiles(images, progress,

@@ -59,6 +59,48 @@ final class ModelsCommand extends Subcommand {
         return 0;
     }
 
+    @Command(name = "export-onnx", description = "Write an estimator, or a detector stage, as an ONNX model "
+            + "(opset 17, dynamic batch; label names and input recipe in its metadata; docs/onnx.md).")
+    int exportOnnx(@Parameters(paramLabel = "reference|NAME|PATH", arity = "0..1", description = "The estimator: "
+            + "reference, an installed model's name, or a model folder.") String model,
+            @Option(names = "--stage", paramLabel = "pnet|rnet|onet", description = "Export this stage of the "
+                    + "face detector instead of an estimator.") String stage,
+            @Option(names = "--rfe", description = "With --stage: include the receptive-field block.") boolean rfe,
+            @Option(names = "--out", paramLabel = "FILE", required = true, description = "The .onnx file to write "
+                    + "(replaced atomically).") Path out) throws FaceAttrException {
+        if ((model == null) == (stage == null)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "give either a model (reference, a name or a folder) or --stage pnet|rnet|onet");
+        }
+        byte[] bytes;
+        String what;
+        if (stage != null) {
+            try {
+                bytes = faceattr.detect.RfemtcDetector.onnx(stage, rfe);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--stage: " + e.getMessage());
+            }
+            what = "detector stage " + stage + (rfe ? " with RFB" : "");
+        } else if (model.equals(Estimators.REFERENCE)) {
+            bytes = faceattr.reference.ReferenceEstimator.onnx();
+            what = "the reference estimators";
+        } else {
+            try (faceattr.estimate.AttributeEstimator e = Estimators.open(model, store(),
+                    faceattr.engine.InferenceEngine.PYTORCH)) {
+                bytes = ((faceattr.estimate.MultiTaskEstimator) e).onnx();
+                what = "model '" + e.name() + "'";
+            }
+        }
+        try {
+            faceattr.io.AtomicFiles.write(out, tmp -> java.nio.file.Files.write(tmp, bytes));
+        } catch (java.io.IOException e) {
+            throw new FaceAttrException(out, "cannot write the ONNX file (" + e.getMessage()
+                    + "); check the folder exists and is writable", e);
+        }
+        out().printf(Locale.ROOT, "exported %s to %s (%.1f MB)%n", what, out, bytes.length / 1e6);
+        return 0;
+    }
+
     @Command(name = "remove", description = "Remove an installed model.")
     int remove(@Parameters(paramLabel = "NAME", description = "The model's name.") String name)
             throws FaceAttrException {

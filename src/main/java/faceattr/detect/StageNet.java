@@ -41,7 +41,7 @@ abstract class StageNet implements AutoCloseable {
         g.metadata("input", net.stage() == CascadeNet.Stage.PNET
                 ? "RGB, (v - 127.5) / 128, planar (batch, 3, height, width)"
                 : "RGB, (v - 127.5) / 128, channels last (batch, " + net.stage().size + ", " + net.stage().size + ", 3)");
-        return g.toBytes(faceattr.model.io.ModelCard.softwareVersion());
+        return g.toBytes();
     }
 
     /** The stage on ONNX Runtime, from the net's current weights. */

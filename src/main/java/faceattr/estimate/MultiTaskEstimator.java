@@ -1,5 +1,11 @@
 package faceattr.estimate;
 
+import faceattr.engine.InferenceEngine;
+import faceattr.engine.OrtNet;
+import faceattr.io.onnx.OnnxGraph;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
 import faceattr.core.FaceAttrException;
 import faceattr.core.RgbImage;
 import faceattr.engine.Autograd;
@@ -48,13 +54,62 @@ public final class MultiTaskEstimator implements AttributeEstimator {
     private final MultiTaskNet net;
     private final ModelCard card;
     private final AttributeTranslator translator;
+    /** The network on ONNX Runtime, written from its weights at opening; null on PyTorch. */
+    private final OrtNet ort;
 
-    private MultiTaskEstimator(Model model, MultiTaskNet net, ModelCard card) {
+    private MultiTaskEstimator(Model model, MultiTaskNet net, ModelCard card, InferenceEngine engine)
+            throws FaceAttrException {
         this.model = model;
         this.net = net;
         this.card = card;
         this.translator = new AttributeTranslator(net.config(), card.name(), card.pixelScale(), card.mean(),
                 card.std());
+        this.ort = engine == InferenceEngine.ONNXRUNTIME
+                ? OrtNet.open(onnx(net, card), "the attribute network of model '" + card.name() + "'") : null;
+    }
+
+    /**
+     * The network as an ONNX model with the card's facts in its metadata: the model name, the
+     * label names of every output ({@code labels.<task>}, comma-separated, in output order), the
+     * input recipe ({@code input}: size, layout, normalisation) and the parameters' SHA-256.
+     *
+     * @param net the network, weights loaded
+     * @param card its card
+     * @return the serialised model
+     */
+    public static byte[] onnx(MultiTaskNet net, ModelCard card) {
+        OnnxGraph g = new OnnxGraph(card.name());
+        net.toOnnx(g);
+        ModelConfig c = net.config();
+        int s = c.inputSize();
+        g.doc("Face Attributes multi-task network '" + card.name() + "': MobileNetV3-Large with token attention, "
+                + "branch point " + c.branchPoint() + ". Outputs are logits; apply softmax over axis 1. The age output "
+                + "is a distribution over ages 0.." + (c.ageBins() - 1) + " years: its expectation is the age.");
+        g.metadata("model", card.name());
+        g.metadata("input", "aligned face crops (batch, 3, " + s + ", " + s + "), RGB planar, float32: channel c of "
+                + "pixel value v (0..255) is (v / " + card.pixelScale() + " - mean[c]) / std[c]; align with the 5-point "
+                + "template of docs/facts.md");
+        g.metadata("input.mean", java.util.Arrays.toString(card.mean()));
+        g.metadata("input.std", java.util.Arrays.toString(card.std()));
+        g.metadata("input.pixel_scale", Double.toString(card.pixelScale()));
+        for (Task t : c.tasks()) {
+            g.metadata("labels." + t.key(), String.join(",", labels(t, c)));
+        }
+        if (card.parametersSha256() != null) {
+            g.metadata("parameters.sha256", card.parametersSha256());
+        }
+        g.metadata("software", ModelCard.softwareVersion());
+        return g.toBytes();
+    }
+
+    /** @return this model as ONNX, as {@link #onnx(MultiTaskNet, ModelCard)} writes it */
+    public byte[] onnx() {
+        return onnx(net, card);
+    }
+
+    /** @return the engine this estimator runs on */
+    public InferenceEngine engine() {
+        return ort != null ? InferenceEngine.ONNXRUNTIME : InferenceEngine.PYTORCH;
     }
 
     /**
@@ -68,6 +123,19 @@ public final class MultiTaskEstimator implements AttributeEstimator {
      *     damaged, or do not fit each other, or when the engine cannot start
      */
     public static MultiTaskEstimator open(Path modelFolder) throws FaceAttrException {
+        return open(modelFolder, InferenceEngine.DEFAULT);
+    }
+
+    /**
+     * As {@link #open(Path)}, running on the given engine. For ONNX Runtime the graph is written
+     * from the weights just loaded, so it cannot differ from the model folder.
+     *
+     * @param modelFolder the model folder
+     * @param engine where the network runs
+     * @return the estimator; close it
+     * @throws FaceAttrException as {@link #open(Path)}, or when ONNX Runtime cannot load the graph
+     */
+    public static MultiTaskEstimator open(Path modelFolder, InferenceEngine engine) throws FaceAttrException {
         ModelFolder folder = ModelFolder.read(modelFolder);
         ModelCard card = folder.card();
         Path cardFile = folder.dir().resolve(ModelFolder.CARD_FILE);
@@ -92,7 +160,7 @@ public final class MultiTaskEstimator implements AttributeEstimator {
                 }
             }
             net.prepareForInference();
-            return new MultiTaskEstimator(model, net, card);
+            return new MultiTaskEstimator(model, net, card, engine);
         } catch (FaceAttrException | RuntimeException | Error e) {
             model.close();
             throw e;
@@ -114,6 +182,21 @@ public final class MultiTaskEstimator implements AttributeEstimator {
      * @throws IllegalArgumentException when the card's input size differs from the network's
      */
     public static MultiTaskEstimator fromNet(MultiTaskNet net, ModelCard card) throws FaceAttrException {
+        return fromNet(net, card, InferenceEngine.DEFAULT);
+    }
+
+    /**
+     * As {@link #fromNet(MultiTaskNet, ModelCard)} on the given engine. For ONNX Runtime the graph
+     * is written now: weights changed later are not seen; wrap the network again.
+     *
+     * @param net an initialised network
+     * @param card the card
+     * @param engine where the network runs
+     * @return the estimator; close it
+     * @throws FaceAttrException when the engine cannot start
+     */
+    public static MultiTaskEstimator fromNet(MultiTaskNet net, ModelCard card, InferenceEngine engine)
+            throws FaceAttrException {
         Objects.requireNonNull(net, "net");
         Objects.requireNonNull(card, "card");
         if (!net.isInitialized()) {
@@ -124,8 +207,8 @@ public final class MultiTaskEstimator implements AttributeEstimator {
         try {
             model.setBlock(net);
             net.prepareForInference();
-            return new MultiTaskEstimator(model, net, card);
-        } catch (RuntimeException | Error e) {
+            return new MultiTaskEstimator(model, net, card, engine);
+        } catch (FaceAttrException | RuntimeException | Error e) {
             model.close();
             throw e;
         }
@@ -195,7 +278,7 @@ public final class MultiTaskEstimator implements AttributeEstimator {
     }
 
     /**
-     * A predictor for the calling thread: {@code predict(crop)} for one face,
+     * A predictor on PyTorch (whatever the estimator's engine) for the calling thread: {@code predict(crop)} for one face,
      * {@code batchPredict(crops)} for one forward pass over several. Close it; do not share it
      * between threads. The parameters are frozen, so no autograd graph is recorded, but calling
      * it inside {@link Autograd#disable()} lets the network free its feature maps early.
@@ -241,6 +324,21 @@ public final class MultiTaskEstimator implements AttributeEstimator {
         }
         List<FaceAttributes> out = new ArrayList<>(crops.size());
         if (crops.isEmpty()) {
+            return out;
+        }
+        if (ort != null) {
+            for (int i = 0; i < crops.size(); i += batchSize) {
+                List<RgbImage> batch = crops.subList(i, Math.min(crops.size(), i + batchSize));
+                float[] x = AttributeTranslator.normalise(batch, card.pixelScale(), card.mean(), card.std());
+                OrtNet.Outputs o = ort.run(x, batch.size(), 3, s, s);
+                try (NDManager m = model.getNDManager().newSubManager()) {
+                    NDList logits = new NDList();
+                    for (int k = 0; k < o.values().size(); k++) {
+                        logits.add(m.create(o.get(k), new Shape(o.shapes().get(k))));
+                    }
+                    out.addAll(translator.decode(logits));
+                }
+            }
             return out;
         }
         try (Predictor<RgbImage, FaceAttributes> p = newPredictor(); Autograd.Scope noGrad = Autograd.disable()) {
@@ -300,9 +398,12 @@ public final class MultiTaskEstimator implements AttributeEstimator {
         return translator;
     }
 
-    /** Closes the DJL model and, for {@link #open}, the parameters it owns. */
+    /** Closes the ONNX Runtime sessions, the DJL model and, for {@link #open}, the parameters it owns. */
     @Override
     public void close() {
+        if (ort != null) {
+            ort.close();
+        }
         model.close();
     }
 

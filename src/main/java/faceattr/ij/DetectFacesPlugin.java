@@ -1,5 +1,6 @@
 package faceattr.ij;
 
+import faceattr.engine.InferenceEngine;
 import faceattr.analysis.PlaneFaces;
 import faceattr.analysis.ImageFaces;
 import faceattr.core.CancelledException;
@@ -31,7 +32,8 @@ import java.util.Locale;
  *
  * <p>Macro keys (public API, docs/contracts.md): {@value #KEY_MIN_FACE} (smallest face side in pixels,
  * default 20), {@value #KEY_THRESHOLD} (O-Net face probability, default 0.7), {@value #KEY_ADD} (keep
- * the face ROIs and rows of earlier runs on this image) and, on stacks, {@value #KEY_SLICES}
+ * the face ROIs and rows of earlier runs on this image), {@value #KEY_ENGINE} ({@code onnxruntime},
+ * the default, or {@code pytorch}; remembered in Prefs) and, on stacks, {@value #KEY_SLICES}
  * ({@value #SLICES_ALL} or {@value #SLICES_CURRENT}, default all). Example:
  * {@code run("Detect Faces", "min_face=20 threshold=0.7 add slices=all");}
  *
@@ -50,6 +52,8 @@ public final class DetectFacesPlugin implements PlugIn {
     public static final String KEY_ADD = "add";
     /** Macro key (stacks only): which planes to search. */
     public static final String KEY_SLICES = "slices";
+    /** Macro key: the inference engine, {@code onnxruntime} (default) or {@code pytorch}. */
+    public static final String KEY_ENGINE = "engine";
     /** {@value #KEY_SLICES} value: every z/t plane. */
     public static final String SLICES_ALL = "all";
     /** {@value #KEY_SLICES} value: the plane on display. */
@@ -135,7 +139,8 @@ public final class DetectFacesPlugin implements PlugIn {
         long t0 = System.nanoTime();
         Result result;
         try (FaceAnalyzer analyzer = FaceAnalyzer.builder().optDetectorSettings(settings)
-                .optAttributes(store != null).optModel(choice.model()).optModelStore(store).build()) {
+                .optAttributes(store != null).optModel(choice.model()).optModelStore(store)
+                .optEngine(choice.engine()).build()) {
             result = detect(imp, analyzer, options.allPlanes(), progress);
         } catch (FaceAttrException e) {
             IJ.showProgress(1.0);
@@ -294,8 +299,9 @@ public final class DetectFacesPlugin implements PlugIn {
      *
      * @param options detection options
      * @param model the {@value AnalyzeFacesPlugin#KEY_MODEL} value, or null without that field
+     * @param engine the inference engine
      */
-    record Choice(Options options, String model) {
+    record Choice(Options options, String model, InferenceEngine engine) {
     }
 
     /**
@@ -329,6 +335,10 @@ public final class DetectFacesPlugin implements PlugIn {
             String remembered = macro ? model : Prefs.get(prefs + AnalyzeFacesPlugin.KEY_MODEL, model);
             gd.addStringField("Model (reference, an installed model or a model folder):", remembered, 30);
         }
+        String[] engines = {InferenceEngine.ONNXRUNTIME.key(), InferenceEngine.PYTORCH.key()};
+        String engine = macro ? InferenceEngine.DEFAULT.key() : Prefs.get(prefs + KEY_ENGINE, InferenceEngine.DEFAULT.key());
+        gd.addChoice("Engine (inference):", engines, java.util.Arrays.asList(engines).contains(engine) ? engine
+                : InferenceEngine.DEFAULT.key());
         gd.showDialog();
         if (gd.wasCanceled()) {
             return null;
@@ -338,6 +348,7 @@ public final class DetectFacesPlugin implements PlugIn {
         add = gd.getNextBoolean();
         boolean all = !stack || SLICES_ALL.equals(gd.getNextChoice());
         String chosenModel = model == null ? null : gd.getNextString().trim();
+        InferenceEngine chosenEngine = InferenceEngine.parse(gd.getNextChoice());
         if (gd.invalidNumber()) {
             error(title, KEY_MIN_FACE + " and " + KEY_THRESHOLD + " must be numbers.");
             return null;
@@ -349,8 +360,9 @@ public final class DetectFacesPlugin implements PlugIn {
             if (chosenModel != null) {
                 Prefs.set(prefs + AnalyzeFacesPlugin.KEY_MODEL, chosenModel);
             }
+            Prefs.set(prefs + KEY_ENGINE, chosenEngine.key());
         }
-        return new Choice(new Options(minFace, threshold, add, all), chosenModel);
+        return new Choice(new Options(minFace, threshold, add, all), chosenModel, chosenEngine);
     }
 
     /**

@@ -22,7 +22,7 @@
  * <p>Only this package imports ImageJ. Coordinates in the values are continuous pixel coordinates of
  * the image, origin at the top-left corner of the top-left pixel, the same as ImageJ's area ROIs;
  * the one conversion to ImageJ's pixel-centre convention for point ROIs is in {@link faceattr.ij.FaceOverlay}.
- * <p>May depend on: ImageJ, core, labels, io, io.roi, detect, align, model.io, estimate,
+ * <p>May depend on: ImageJ, core, labels, engine, io, io.roi, detect, align, model.io, estimate,
  * reference, analysis, data, curate, train.
  */
 package faceattr.ij;

@@ -1,5 +1,8 @@
 package faceattr.model;
 
+import faceattr.engine.Lanes;
+import faceattr.engine.OrtNet;
+import faceattr.io.onnx.OnnxGraph;
 import faceattr.engine.Autograd;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -31,6 +34,8 @@ public final class Benchmarks {
     /**
      * One measurement.
      *
+     * @param what {@code attributes} (the whole network, on an engine) or {@code backbone}
+     *     (MobileNetV3-Large's features alone, on ONNX Runtime: the peer per MAC)
      * @param config the configuration measured
      * @param batch faces per forward pass
      * @param medianMs median wall time of one forward pass
@@ -38,7 +43,8 @@ public final class Benchmarks {
      * @param maxMs slowest pass
      * @param repeats timed passes
      */
-    public record Result(ModelConfig config, int batch, double medianMs, double minMs, double maxMs, int repeats) {
+    public record Result(String what, ModelConfig config, int batch, double medianMs, double minMs, double maxMs,
+            int repeats) {
         /** @return faces per second at the median */
         public double facesPerSecond() {
             return batch * 1000.0 / medianMs;
@@ -46,8 +52,8 @@ public final class Benchmarks {
 
         /** @return one line, {@code attributes input=.. batch=.. ms_per_batch=.. faces_per_s=..} */
         public String line() {
-            return String.format(Locale.ROOT, "attributes input=%d batch=%d ms_per_batch=%.1f min_ms=%.1f max_ms=%.1f "
-                    + "faces_per_s=%.1f repeats=%d", config.inputSize(), batch, medianMs, minMs, maxMs,
+            return String.format(Locale.ROOT, "%s input=%d batch=%d ms_per_batch=%.1f min_ms=%.1f max_ms=%.1f "
+                    + "faces_per_s=%.1f repeats=%d", what, config.inputSize(), batch, medianMs, minMs, maxMs,
                     facesPerSecond(), repeats);
         }
     }
@@ -111,7 +117,96 @@ public final class Benchmarks {
                 ms[i] = (System.nanoTime() - t0) / 1e6;
             }
             Arrays.sort(ms);
-            return new Result(config, batch, ms[repeats / 2], ms[0], ms[repeats - 1], repeats);
+            return new Result("attributes", config, batch, ms[repeats / 2], ms[0], ms[repeats - 1], repeats);
+        }
+    }
+
+    /**
+     * Times the network on ONNX Runtime, from the graph {@link MultiTaskNet#toOnnx} writes (random
+     * weights), on the wide lane of {@code lanes} (all its threads), including the copy of the
+     * input into ONNX Runtime and of the logits out.
+     *
+     * @param config the network
+     * @param batch faces per pass
+     * @param repeats timed passes
+     * @param lanes the threads
+     * @param warmUpMs minimum warm-up
+     * @return median, min and max
+     * @throws FaceAttrException when an engine cannot start
+     */
+    public static Result attributesOnnx(ModelConfig config, int batch, int repeats, Lanes lanes, long warmUpMs)
+            throws FaceAttrException {
+        byte[] model;
+        try (NDManager manager = Engines.newManager()) {
+            MultiTaskNet net = new MultiTaskNet(config);
+            net.initialize(manager);
+            net.prepareForInference();
+            OnnxGraph g = new OnnxGraph("bench");
+            net.toOnnx(g);
+            model = g.toBytes();
+        }
+        return timeOnnx("attributes", model, config, batch, repeats, lanes, warmUpMs);
+    }
+
+    /**
+     * Times MobileNetV3-Large's bare feature extractor (torchvision's {@code features}) on ONNX
+     * Runtime with the same threads: the peer the whole network is compared with per MAC.
+     *
+     * @param inputSize the input side
+     * @param batch images per pass
+     * @param repeats timed passes
+     * @param lanes the threads
+     * @param warmUpMs minimum warm-up
+     * @return median, min and max (config: the default with this input size)
+     * @throws FaceAttrException when an engine cannot start
+     */
+    public static Result backboneOnnx(int inputSize, int batch, int repeats, Lanes lanes, long warmUpMs)
+            throws FaceAttrException {
+        byte[] model;
+        try (NDManager manager = Engines.newManager()) {
+            MobileNetV3Large b = MobileNetV3Large.full();
+            b.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32,
+                    new ai.djl.ndarray.types.Shape(1, 3, inputSize, inputSize));
+            OnnxGraph g = new OnnxGraph("backbone");
+            String x = g.input("image", "batch", 3, inputSize, inputSize);
+            g.output(b.toOnnx(g, x), "features");
+            model = g.toBytes();
+        }
+        return timeOnnx("backbone", model, ModelConfig.builder().optInputSize(inputSize).build(), batch, repeats,
+                lanes, warmUpMs);
+    }
+
+    private static Result timeOnnx(String what, byte[] model, ModelConfig config, int batch, int repeats,
+            Lanes lanes, long warmUpMs) throws FaceAttrException {
+        if (batch < 1 || repeats < 1) {
+            throw new IllegalArgumentException("batch and repeats must be >= 1, got " + batch + ", " + repeats);
+        }
+        int s = config.inputSize();
+        float[] input = new float[batch * 3 * s * s];
+        java.util.Random r = new java.util.Random(1);
+        for (int i = 0; i < input.length; i++) {
+            input[i] = (float) r.nextGaussian();
+        }
+        try (OrtNet net = OrtNet.open(model, what)) {
+            double[] ms = lanes.call(() -> {
+                long warmStart = System.nanoTime();
+                for (int i = 0; i < 3 || System.nanoTime() - warmStart < warmUpMs * 1_000_000L; i++) {
+                    net.run(input, batch, 3, s, s);
+                }
+                double[] t = new double[repeats];
+                for (int i = 0; i < repeats; i++) {
+                    long t0 = System.nanoTime();
+                    net.run(input, batch, 3, s, s);
+                    t[i] = (System.nanoTime() - t0) / 1e6;
+                }
+                return t;
+            });
+            Arrays.sort(ms);
+            return new Result(what, config, batch, ms[repeats / 2], ms[0], ms[repeats - 1], repeats);
+        } catch (FaceAttrException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -1,5 +1,6 @@
 package faceattr.reference;
 
+import faceattr.engine.InferenceEngine;
 import faceattr.core.FaceAttrException;
 import faceattr.estimate.AttributeEstimator;
 import faceattr.estimate.MultiTaskEstimator;
@@ -42,13 +43,25 @@ public final class Estimators {
      * @throws FaceAttrException when the weights or the model cannot be loaded
      */
     public static AttributeEstimator open(String choice, ModelStore store) throws FaceAttrException {
+        return open(choice, store, InferenceEngine.DEFAULT);
+    }
+
+    /**
+     * @param choice as for {@link #open(String, ModelStore)}
+     * @param store the installed models
+     * @param engine where the estimator's networks run
+     * @return the estimator; the caller closes it
+     * @throws FaceAttrException when the weights or the model cannot be loaded
+     */
+    public static AttributeEstimator open(String choice, ModelStore store, InferenceEngine engine)
+            throws FaceAttrException {
         String c = choice == null || choice.isBlank() ? defaultChoice(store) : choice.trim();
         if (c.equals(REFERENCE)) {
-            return ReferenceEstimator.create();
+            return ReferenceEstimator.create(engine);
         }
         Optional<Path> installed = store.find(c);
         if (installed.isPresent()) {
-            return MultiTaskEstimator.open(installed.get());
+            return MultiTaskEstimator.open(installed.get(), engine);
         }
         Path dir = Path.of(c);
         if (!Files.isDirectory(dir)) {
@@ -56,7 +69,7 @@ public final class Estimators {
                     + store.root() + "; give '" + REFERENCE + "', an installed model's name, or the folder of a "
                     + "trained model (it holds model.json)", null);
         }
-        return MultiTaskEstimator.open(dir);
+        return MultiTaskEstimator.open(dir, engine);
     }
 
     /**

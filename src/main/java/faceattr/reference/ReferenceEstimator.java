@@ -130,7 +130,7 @@ public final class ReferenceEstimator implements AttributeEstimator {
         g.metadata("expression_labels", String.join(",", faceattr.labels.LabelSpaces.EXPRESSION_FACE_API.classes()));
         g.metadata("gender_labels", "male,female");
         g.metadata("input", "RGB pixel values 0..255, (batch, 112, 112, 3), face-api's landmark crop");
-        return g.toBytes(faceattr.model.io.ModelCard.softwareVersion());
+        return g.toBytes();
     }
 
     /**

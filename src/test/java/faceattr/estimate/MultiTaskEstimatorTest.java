@@ -96,8 +96,9 @@ class MultiTaskEstimatorTest {
     @Test
     void batchedAgreesWithOneByOne() throws Exception {
         ModelConfig config = ModelConfig.DEFAULT;
+        // on PyTorch, whose predictor the one-by-one path uses
         try (MultiTaskEstimator e = MultiTaskEstimator.fromNet(net(config, 1),
-                MultiTaskEstimator.defaultCard("batch-test", config))) {
+                MultiTaskEstimator.defaultCard("batch-test", config), faceattr.engine.InferenceEngine.PYTORCH)) {
             List<RgbImage> crops = crops(3, config.inputSize(), 7);
             List<FaceAttributes> batched = e.estimate(crops);
             assertEquals(3, batched.size());
@@ -189,6 +190,37 @@ class MultiTaskEstimatorTest {
             for (int i = 0; i < crops.size(); i++) {
                 assertEquals(before.get(i), after.get(i), "face " + i);
             }
+        }
+    }
+
+    @Test
+    void bothEnginesGiveTheSameAttributesFromOneModelFolder() throws Exception {
+        ModelConfig config = ModelConfig.builder().optBranchPoint(4).optAttentionLayers(1).build();
+        Path dir = tmp.resolve("engines");
+        ModelCard card = MultiTaskEstimator.defaultCard("engines", config);
+        try (MultiTaskEstimator e = MultiTaskEstimator.fromNet(net(config, 21), card,
+                faceattr.engine.InferenceEngine.PYTORCH)) {
+            e.save(dir, card);
+        }
+        List<RgbImage> crops = crops(5, config.inputSize(), 22);
+        try (MultiTaskEstimator ort = MultiTaskEstimator.open(dir);
+                MultiTaskEstimator pt = MultiTaskEstimator.open(dir, faceattr.engine.InferenceEngine.PYTORCH)) {
+            assertEquals(faceattr.engine.InferenceEngine.ONNXRUNTIME, ort.engine());
+            assertEquals(faceattr.engine.InferenceEngine.PYTORCH, pt.engine());
+            List<FaceAttributes> a = ort.estimate(crops, 2);
+            List<FaceAttributes> b = pt.estimate(crops, 2);
+            for (int i = 0; i < crops.size(); i++) {
+                assertClose(a.get(i), b.get(i), 1e-4);
+            }
+            assertFalse(a.get(0).equals(a.get(1)));
+            // the exported model carries the card: labels in output order, and the parameters' hash
+            ai.onnx.proto.OnnxMl.ModelProto m = ai.onnx.proto.OnnxMl.ModelProto.parseFrom(ort.onnx());
+            java.util.Map<String, String> meta = new java.util.HashMap<>();
+            m.getMetadataPropsList().forEach(kv -> meta.put(kv.getKey(), kv.getValue()));
+            assertEquals(String.join(",", Task.GENDER.space().classes()), meta.get("labels.gender"));
+            assertEquals(ort.card().parametersSha256(), meta.get("parameters.sha256"));
+            int side = config.inputSize();
+            assertTrue(meta.get("input").contains("(batch, 3, " + side + ", " + side + ")"), meta.get("input"));
         }
     }
 

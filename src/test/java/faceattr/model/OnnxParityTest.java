@@ -99,7 +99,7 @@ class OnnxParityTest {
     static byte[] onnx(MultiTaskNet net) {
         OnnxGraph g = new OnnxGraph("test");
         net.toOnnx(g);
-        return g.toBytes("test");
+        return g.toBytes();
     }
 
     static List<float[]> djl(MultiTaskNet net, float[] x, int n) {

@@ -308,15 +308,17 @@ public final class OnnxGraph {
     }
 
     /**
-     * @param producerVersion our version, written as {@code producer_version}
-     * @return the serialised {@code ModelProto}
+     * @return the serialised {@code ModelProto}, produced by {@code Face Attributes} at this jar's
+     *     version
      */
-    public byte[] toBytes(String producerVersion) {
+    public byte[] toBytes() {
+        String version = OnnxGraph.class.getPackage().getImplementationVersion();
+        String producerVersion = version == null ? "dev" : version;
         OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().setName(name).addAllInput(inputs)
                 .addAllOutput(outputs).addAllInitializer(initializers).addAllNode(nodes);
         OnnxMl.ModelProto.Builder m = OnnxMl.ModelProto.newBuilder().setIrVersion(IR_VERSION)
                 .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
-                .setProducerName("faceattr").setProducerVersion(producerVersion).setDocString(docString)
+                .setProducerName("Face Attributes").setProducerVersion(producerVersion).setDocString(docString)
                 .setGraph(g);
         metadata.forEach((k, v) -> m.addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder().setKey(k)
                 .setValue(v)));

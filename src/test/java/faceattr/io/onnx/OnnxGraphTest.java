@@ -24,7 +24,7 @@ class OnnxGraphTest {
         g.output(z, "z", "batch", 2);
         g.output(s, "p", "batch", 2);
         g.metadata("labels", "a,b");
-        return g.toBytes("test");
+        return g.toBytes();
     }
 
     @Test
