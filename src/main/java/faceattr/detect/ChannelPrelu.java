@@ -64,6 +64,11 @@ final class ChannelPrelu extends AbstractBlock {
         return true;
     }
 
+    /** @return the slopes, one per channel */
+    float[] slopes() {
+        return alpha.getArray().toFloatArray();
+    }
+
     /**
      * Writes {@code PRelu} with the slopes shaped for NCHW maps ({@code spatial}) or (N, C) rows.
      *

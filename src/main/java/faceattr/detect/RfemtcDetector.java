@@ -107,7 +107,7 @@ public final class RfemtcDetector implements FaceDetector {
         return create(settings, null, stripOutputs, engine);
     }
 
-    private static RfemtcDetector create(DetectorSettings settings, Lanes lanes, int stripOutputs,
+    static RfemtcDetector create(DetectorSettings settings, Lanes lanes, int stripOutputs,
             InferenceEngine engine) throws FaceAttrException {
         NDManager m = Engines.newManager();
         List<StageNet> stages = new ArrayList<>();
