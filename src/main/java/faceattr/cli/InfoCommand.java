@@ -44,6 +44,8 @@ final class InfoCommand extends Subcommand {
             for (Map.Entry<String, String> e : Engines.info().entrySet()) {
                 out.println(e.getKey() + " " + e.getValue());
             }
+            out.println("inference onnxruntime " + faceattr.engine.OrtNet.version() + " (default; --engine pytorch "
+                    + "for the engine above)");
         } catch (FaceAttrException e) {
             err.println("error: " + e.getMessage());
             return 1;

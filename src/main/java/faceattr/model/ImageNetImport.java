@@ -6,7 +6,6 @@ import faceattr.io.safetensors.SafeTensorsFile;
 import faceattr.io.safetensors.SafeTensorsReader;
 import faceattr.io.safetensors.Tensor;
 import ai.djl.nn.Parameter;
-import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -224,7 +223,7 @@ public final class ImageNetImport {
         try (Autograd.Scope s = Autograd.disable()) {
             for (Map.Entry<String, float[]> e : values.entrySet()) {
                 for (Parameter p : targets.get(toTorchvision.get(e.getKey()))) {
-                    p.getArray().set(FloatBuffer.wrap(e.getValue()));
+                    faceattr.engine.Engines.load(p.getArray(), e.getValue());
                 }
             }
         }

@@ -179,6 +179,49 @@ public final class TorchvisionOracle {
         }
     }
 
+    /**
+     * What ONNX Runtime for Python computed from a model file, after ONNX's checker accepted it.
+     *
+     * @param outputs by input name, then by output name
+     * @param metadata the model's metadata_props, and the checker's and runtime's versions
+     */
+    public record OnnxRun(Map<String, Map<String, Tensor>> outputs, Map<String, String> metadata) {}
+
+    /**
+     * Checks an ONNX model with {@code onnx.checker.check_model(full_check=True)} and runs it on
+     * ONNX Runtime for Python ({@code onnx_check.py}).
+     *
+     * @param model the model's bytes
+     * @param inputs float32 inputs by name (names without dots), in the model's input layout
+     * @param threads intra-op threads
+     * @return the outputs and metadata
+     * @throws IllegalStateException naming the checker's complaint when the model is invalid
+     */
+    public static OnnxRun onnx(byte[] model, Map<String, Tensor> inputs, int threads) throws Exception {
+        Path python = python();
+        Path scratch = Files.createTempDirectory("faceattr-onnx-");
+        try {
+            Path m = scratch.resolve("model.onnx");
+            Files.write(m, model);
+            Path in = scratch.resolve("inputs.safetensors");
+            SafeTensorsWriter.write(in, inputs, Map.of());
+            Path out = scratch.resolve("out.safetensors");
+            runScript(List.of(python.toString(), findOracleDir().resolve("onnx_check.py").toString(), "--model",
+                    m.toString(), "--inputs", in.toString(), "--out", out.toString(), "--threads",
+                    Integer.toString(threads)), scratch);
+            SafeTensorsFile result = SafeTensorsReader.read(out);
+            Map<String, Map<String, Tensor>> all = new LinkedHashMap<>();
+            for (String name : result.names()) {
+                int dot = name.indexOf('.');
+                all.computeIfAbsent(name.substring(0, dot), k -> new LinkedHashMap<>()).put(name.substring(dot + 1),
+                        result.tensor(name));
+            }
+            return new OnnxRun(all, result.metadata());
+        } finally {
+            deleteTree(scratch);
+        }
+    }
+
     private static Path writeInputs(Path scratch, Map<String, Tensor> inputs) throws FaceAttrException {
         for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
             if (e.getKey().contains(".") || e.getValue().shape().length != 4 || e.getValue().shape()[1] != 3) {
