@@ -6,8 +6,9 @@ Run by faceattr.model.TorchvisionOracle.onnx (test code) with the oracle venv's 
   onnx_check.py --model M.onnx --inputs X.safetensors --out Y.safetensors [--threads N]
       onnx.checker.check_model(full_check=True) on M (shape inference included), then for every
       float32 tensor "name" of X one run of M (its only input), writing output "o" as "name.o"
-      (float32) to Y; Y's metadata holds M's metadata_props as "meta.<key>", and the checker's
-      and the runtimes' versions.
+      (float32) to Y; Y's metadata holds the output names in the model's order ("outputs", since
+      safetensors sorts tensors by name), M's metadata_props as "meta.<key>", and the checker's
+      and the runtime's versions.
 """
 import argparse
 import sys
@@ -41,7 +42,7 @@ def main(argv):
         for o, y in zip(names_out, session.run(None, {name_in: x.astype(np.float32)})):
             out[f"{name}.{o}"] = np.ascontiguousarray(y, dtype=np.float32)
     meta = {f"meta.{p.key}": p.value for p in model.metadata_props}
-    meta.update({"onnx": onnx.__version__, "onnxruntime": ort.__version__, "ir_version": str(model.ir_version),
+    meta.update({"outputs": ",".join(names_out), "onnx": onnx.__version__, "onnxruntime": ort.__version__, "ir_version": str(model.ir_version),
                  "opset": str(model.opset_import[0].version)})
     save_file(out, args.out, metadata=meta)
     return 0

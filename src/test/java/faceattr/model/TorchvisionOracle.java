@@ -182,7 +182,7 @@ public final class TorchvisionOracle {
     /**
      * What ONNX Runtime for Python computed from a model file, after ONNX's checker accepted it.
      *
-     * @param outputs by input name, then by output name
+     * @param outputs by input name, then by output name in the model's output order
      * @param metadata the model's metadata_props, and the checker's and runtime's versions
      */
     public record OnnxRun(Map<String, Map<String, Tensor>> outputs, Map<String, String> metadata) {}
@@ -211,10 +211,12 @@ public final class TorchvisionOracle {
                     Integer.toString(threads)), scratch);
             SafeTensorsFile result = SafeTensorsReader.read(out);
             Map<String, Map<String, Tensor>> all = new LinkedHashMap<>();
-            for (String name : result.names()) {
-                int dot = name.indexOf('.');
-                all.computeIfAbsent(name.substring(0, dot), k -> new LinkedHashMap<>()).put(name.substring(dot + 1),
-                        result.tensor(name));
+            for (String input : inputs.keySet()) {
+                Map<String, Tensor> byOutput = new LinkedHashMap<>();
+                for (String o : result.metadata().get("outputs").split(",")) {
+                    byOutput.put(o, result.tensor(input + "." + o));
+                }
+                all.put(input, byOutput);
             }
             return new OnnxRun(all, result.metadata());
         } finally {
