@@ -9,6 +9,7 @@
 //   min_face   smallest face side in pixels (default 20)
 //   threshold  O-Net face probability (default 0.7)
 //   model      "reference" (the bundled face-api estimators, default) or a trained model folder
+//   engine     inference engine: onnxruntime (default) or pytorch (the reference path)
 //   rois       optional ROI set (.zip or .roi) to load into the ROI Manager first; the detection
 //              replaces only the face ROIs it made earlier for this image and keeps all others
 // Writes, like the command line tool:
@@ -26,6 +27,7 @@ minFace = argValue(arg, "min_face", "20");
 threshold = argValue(arg, "threshold", "0.7");
 rois = argValue(arg, "rois", "");
 model = argValue(arg, "model", "reference");
+engine = argValue(arg, "engine", "onnxruntime");
 
 if (!File.exists(image))
     exit("analyze_faces.ijm: image not found: " + image + "\nPass image=<path>.");
@@ -46,7 +48,7 @@ if (rois != "")
     roiManager("open", rois);
 
 selectImage(id);
-run("Analyze Faces", "min_face=" + minFace + " threshold=" + threshold + " model=[" + model + "]");
+run("Analyze Faces", "min_face=" + minFace + " threshold=" + threshold + " model=[" + model + "] engine=" + engine);
 
 faces = nResults;
 count = roiManager("count");

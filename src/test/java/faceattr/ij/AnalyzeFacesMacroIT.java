@@ -48,6 +48,19 @@ class AnalyzeFacesMacroIT {
             assertEquals(roi.getProperty(c), row.get(c), "ROI property " + c + " equals the Results row");
         }
         assertNull(roi.getProperty("race"), "the reference estimators have no race output");
+
+        // The engine key: PyTorch, the reference path, gives the same face and attributes.
+        Path outPt = tmp.resolve("out-pytorch");
+        DetectFacesMacroIT.Run pt = DetectFacesMacroIT.imagej(Paths.get("macros/analyze_faces.ijm"),
+                "image=[" + SAMPLE.toAbsolutePath() + "] out=[" + outPt + "] engine=pytorch", tmp);
+        assertTrue(pt.output().contains("faceattr: faces=1 roi_count=1"), pt.output());
+        Map<String, String> ptRow = DetectFacesMacroIT.csvRows(Files.readAllLines(outPt.resolve("faces.csv"),
+                StandardCharsets.UTF_8)).get(0);
+        for (String c : List.of("x", "y", "width", "height", "age", "gender_p", "emotion_p")) {
+            assertEquals(Double.parseDouble(row.get(c)), Double.parseDouble(ptRow.get(c)), 0.02,
+                    c + " on onnxruntime and on pytorch");
+        }
+        assertEquals(row.get("emotion"), ptRow.get("emotion"));
     }
 
     @Test
