@@ -1,5 +1,6 @@
 package faceattr.model;
 
+import faceattr.testing.ExternalTools;
 import faceattr.core.FaceAttrException;
 import faceattr.io.safetensors.SafeTensorsFile;
 import faceattr.io.safetensors.SafeTensorsReader;
@@ -60,8 +61,6 @@ public final class TorchvisionOracle {
     // Where pip reads PyPI, torch's default Linux build pulls several GB of CUDA libraries.
     private static final long INSTALL_TIMEOUT_S = 1800;
     private static final long PROBE_TIMEOUT_S = 60;
-    private static final int LOG_HEAD_CHARS = 2000;
-    private static final int LOG_TAIL_CHARS = 4000;
 
     /** The installed venv's interpreter, once found in this JVM. */
     private static Path venvPython;
@@ -148,7 +147,7 @@ public final class TorchvisionOracle {
             }
             return all;
         } finally {
-            deleteTree(scratch);
+            ExternalTools.deleteTree(scratch);
         }
     }
 
@@ -175,7 +174,7 @@ public final class TorchvisionOracle {
                     out.toString(), "--threads", Integer.toString(threads)), scratch);
             return new RandomModel(stateOut, outputs(SafeTensorsReader.read(out), "w0.", inputs));
         } finally {
-            deleteTree(scratch);
+            ExternalTools.deleteTree(scratch);
         }
     }
 
@@ -220,7 +219,7 @@ public final class TorchvisionOracle {
             }
             return new OnnxRun(all, result.metadata());
         } finally {
-            deleteTree(scratch);
+            ExternalTools.deleteTree(scratch);
         }
     }
 
@@ -254,7 +253,7 @@ public final class TorchvisionOracle {
         int rc = exec(cmd, scratch, log, RUN_TIMEOUT_S);
         if (rc != 0) {
             throw new IllegalStateException("torchvision oracle failed (exit " + rc + "): " + String.join(" ", cmd)
-                    + "\n" + tail(log));
+                    + "\n" + ExternalTools.tail(log));
         }
     }
 
@@ -289,7 +288,7 @@ public final class TorchvisionOracle {
         String basePython = basePython();
         String version = probe(basePython);
         byte[] requirements = Files.readAllBytes(source.resolve("requirements.txt"));
-        String key = sha256Hex(concat(requirements, ("\npython " + version + "\n").getBytes(StandardCharsets.UTF_8)))
+        String key = ExternalTools.sha256Hex(concat(requirements, ("\npython " + version + "\n").getBytes(StandardCharsets.UTF_8)))
                 .substring(0, 16);
         Path dest = cacheRoot().resolve(PREFIX + key);
         if (Files.isRegularFile(dest.resolve(COMPLETE_MARKER))) {
@@ -305,7 +304,7 @@ public final class TorchvisionOracle {
             int rc = installStep(List.of(basePython, "-m", "venv", venv.toString()), tmp, log, PROBE_TIMEOUT_S * 5);
             if (rc != 0) {
                 throw new Unavailable("'" + basePython + " -m venv' failed (exit " + rc + "); on Debian/Ubuntu"
-                        + " install python3-venv:\n" + tail(log), null);
+                        + " install python3-venv:\n" + ExternalTools.tail(log), null);
             }
             Files.copy(source.resolve("requirements.txt"), tmp.resolve("requirements.txt"));
             Path py = venvPython(tmp);
@@ -316,13 +315,13 @@ public final class TorchvisionOracle {
                     INSTALL_TIMEOUT_S);
             if (rc != 0) {
                 throw new Unavailable("pip install -r " + source.resolve("requirements.txt") + " failed (exit " + rc
-                        + ") in " + tmp + ":\n" + tail(log), null);
+                        + ") in " + tmp + ":\n" + ExternalTools.tail(log), null);
             }
             rc = installStep(List.of(py.toString(), source.resolve("oracle.py").toString(), "check"), tmp, log,
                     RUN_TIMEOUT_S);
             if (rc != 0) {
                 throw new Unavailable("the installed torch/torchvision do not import (oracle.py check, exit " + rc
-                        + "):\n" + tail(log), null);
+                        + "):\n" + ExternalTools.tail(log), null);
             }
             Files.delete(log);
             Files.writeString(tmp.resolve(COMPLETE_MARKER), key + "\npython " + version + "\n");
@@ -337,7 +336,7 @@ public final class TorchvisionOracle {
                 }
             }
         } finally {
-            deleteTree(tmp); // no-op once moved
+            ExternalTools.deleteTree(tmp); // no-op once moved
         }
         return dest;
     }
@@ -360,7 +359,7 @@ public final class TorchvisionOracle {
      */
     private static Path venvPython(Path installDir) {
         Path venv = installDir.resolve("venv");
-        return windows() ? venv.resolve("Scripts").resolve("python.exe") : venv.resolve("bin").resolve("python");
+        return ExternalTools.windows() ? venv.resolve("Scripts").resolve("python.exe") : venv.resolve("bin").resolve("python");
     }
 
     /**
@@ -377,7 +376,7 @@ public final class TorchvisionOracle {
         for (Path p : stale) {
             try {
                 if (Files.getLastModifiedTime(p).toMillis() < cutoff) {
-                    deleteTree(p);
+                    ExternalTools.deleteTree(p);
                 }
             } catch (IOException e) {
                 // Best effort: another JVM may be cleaning up the same folder.
@@ -398,11 +397,7 @@ public final class TorchvisionOracle {
         if (env != null && !env.isBlank()) {
             return env;
         }
-        return windows() ? "python" : "python3";
-    }
-
-    private static boolean windows() {
-        return System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
+        return ExternalTools.windows() ? "python" : "python3";
     }
 
     /** @return the interpreter's version, e.g. 3.11.7; Unavailable if it cannot be run */
@@ -420,7 +415,7 @@ public final class TorchvisionOracle {
             }
             String out = Files.readString(log).strip();
             if (rc != 0 || !out.matches("3\\.\\d+\\.\\d+")) {
-                throw new Unavailable("'" + python + "' is not a working Python 3 (exit " + rc + "):\n" + tail(log),
+                throw new Unavailable("'" + python + "' is not a working Python 3 (exit " + rc + "):\n" + ExternalTools.tail(log),
                         null);
             }
             return out;
@@ -429,79 +424,25 @@ public final class TorchvisionOracle {
         }
     }
 
-    /** Runs a command with stdout and stderr merged into log (appended); kills it after timeoutS. */
-    private static int exec(List<String> cmd, Path dir, Path log, long timeoutS) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        pb.redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
-        Map<String, String> env = pb.environment();
-        // The oracle is independent of the test JVM's allocator (surefire preloads jemalloc).
-        env.remove("LD_PRELOAD");
-        env.remove("MALLOC_CONF");
-        env.put("PYTHONNOUSERSITE", "1");
-        env.put("PYTHONDONTWRITEBYTECODE", "1");
-        env.put("PIP_NO_INPUT", "1");
-        env.put("PIP_DISABLE_PIP_VERSION_CHECK", "1");
-        // The machine's cores are shared; the script sets torch's intra-op threads itself.
-        env.put("OMP_NUM_THREADS", "1");
-        env.put("MKL_NUM_THREADS", "1");
-        Process p = pb.start();
-        if (!p.waitFor(timeoutS, TimeUnit.SECONDS)) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            p.waitFor(10, TimeUnit.SECONDS);
-            throw new IllegalStateException(String.join(" ", cmd) + " timed out after " + timeoutS + " s:\n"
-                    + tail(log));
-        }
-        return p.exitValue();
-    }
-
-    private static java.io.File nullDevice() {
-        return new java.io.File(windows() ? "NUL" : "/dev/null");
-    }
-
     private static byte[] concat(byte[] a, byte[] b) {
         byte[] c = new byte[a.length + b.length];
         System.arraycopy(a, 0, c, 0, a.length);
         System.arraycopy(b, 0, c, a.length, b.length);
         return c;
     }
-
-    private static String sha256Hex(byte[] data) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** The log's text, or its head and tail if long. */
-    private static String tail(Path log) {
-        try {
-            if (!Files.exists(log)) {
-                return "(no output)";
-            }
-            String s = new String(Files.readAllBytes(log), StandardCharsets.UTF_8).strip();
-            // Keep the head too: the first error is often the cause, the tail its consequences.
-            return s.length() <= LOG_HEAD_CHARS + LOG_TAIL_CHARS ? s
-                    : s.substring(0, LOG_HEAD_CHARS) + "\n[...]\n" + s.substring(s.length() - LOG_TAIL_CHARS);
-        } catch (IOException e) {
-            return "(cannot read " + log + ": " + e + ")";
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        List<Path> paths = new ArrayList<>();
-        try (Stream<Path> s = Files.walk(root)) {
-            s.sorted(Comparator.reverseOrder()).forEach(paths::add);
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
-        for (Path p : paths) {
-            Files.deleteIfExists(p);
-        }
+    /** {@link ExternalTools#exec} with this oracle's environment. */
+    private static int exec(List<String> cmd, Path dir, Path log, long timeoutS) throws Exception {
+        return ExternalTools.exec(cmd, dir, log, true, timeoutS, env -> {
+            // The oracle is independent of the test JVM's allocator (surefire preloads jemalloc).
+            env.remove("LD_PRELOAD");
+            env.remove("MALLOC_CONF");
+            env.put("PYTHONNOUSERSITE", "1");
+            env.put("PYTHONDONTWRITEBYTECODE", "1");
+            env.put("PIP_NO_INPUT", "1");
+            env.put("PIP_DISABLE_PIP_VERSION_CHECK", "1");
+            // The machine's cores are shared; the scripts set their intra-op threads themselves.
+            env.put("OMP_NUM_THREADS", "1");
+            env.put("MKL_NUM_THREADS", "1");
+        });
     }
 }

@@ -1,5 +1,6 @@
 package faceattr.reference;
 
+import faceattr.testing.ExternalTools;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -48,8 +49,6 @@ public final class TfjsOracle {
     private static final long RUN_TIMEOUT_S = 120;
     private static final long INSTALL_TIMEOUT_S = 900;
     private static final long PROBE_TIMEOUT_S = 60;
-    private static final int LOG_HEAD_CHARS = 2000;
-    private static final int LOG_TAIL_CHARS = 4000;
 
     /** Whether node has been found on the PATH in this JVM. */
     private static boolean nodeChecked;
@@ -102,11 +101,11 @@ public final class TfjsOracle {
             int rc = exec(List.of("node", script.toString(), modelDir.toAbsolutePath().toString(),
                     input.toString(), Integer.toString(n), output.toString()), deps, log, RUN_TIMEOUT_S);
             if (rc != 0) {
-                throw new IllegalStateException("faceapi oracle failed (exit " + rc + "):\n" + tail(log));
+                throw new IllegalStateException("faceapi oracle failed (exit " + rc + "):\n" + ExternalTools.tail(log));
             }
             return parse(Files.readString(output), n);
         } finally {
-            deleteTree(scratch);
+            ExternalTools.deleteTree(scratch);
         }
     }
 
@@ -126,7 +125,7 @@ public final class TfjsOracle {
     /** Returns the install folder for the current lockfile, installing it first if needed. */
     static synchronized Path ensureInstalled(Path source) throws Exception {
         byte[] lock = Files.readAllBytes(source.resolve("package-lock.json"));
-        String key = sha256Hex(lock).substring(0, 16);
+        String key = ExternalTools.sha256Hex(lock).substring(0, 16);
         Path dest = cacheRoot().resolve("oracle-" + key);
         if (Files.isRegularFile(dest.resolve(COMPLETE_MARKER))) {
             return dest;
@@ -143,11 +142,11 @@ public final class TfjsOracle {
             int rc = exec(List.of(npm(), "ci", "--ignore-scripts", "--no-audit", "--no-fund"), tmp, log,
                     INSTALL_TIMEOUT_S);
             if (rc != 0) {
-                throw new IllegalStateException("npm ci failed (exit " + rc + ") in " + tmp + ":\n" + tail(log));
+                throw new IllegalStateException("npm ci failed (exit " + rc + ") in " + tmp + ":\n" + ExternalTools.tail(log));
             }
             Path faceApi = tmp.resolve("node_modules/@vladmandic/face-api/dist/face-api.node-wasm.js");
             if (!Files.isRegularFile(faceApi)) {
-                throw new IllegalStateException("npm ci succeeded but " + faceApi + " is missing:\n" + tail(log));
+                throw new IllegalStateException("npm ci succeeded but " + faceApi + " is missing:\n" + ExternalTools.tail(log));
             }
             Files.delete(log);
             Files.writeString(tmp.resolve(COMPLETE_MARKER), key + "\n");
@@ -162,7 +161,7 @@ public final class TfjsOracle {
                 }
             }
         } finally {
-            deleteTree(tmp); // no-op once moved
+            ExternalTools.deleteTree(tmp); // no-op once moved
         }
         return dest;
     }
@@ -181,7 +180,7 @@ public final class TfjsOracle {
         for (Path p : stale) {
             try {
                 if (Files.getLastModifiedTime(p).toMillis() < cutoff) {
-                    deleteTree(p);
+                    ExternalTools.deleteTree(p);
                 }
             } catch (IOException e) {
                 // Best effort: another JVM may be cleaning up the same folder.
@@ -195,7 +194,7 @@ public final class TfjsOracle {
      */
     private static Path publishScript(Path script, Path deps) throws IOException {
         byte[] text = Files.readAllBytes(script);
-        Path target = deps.resolve("oracle-" + sha256Hex(text).substring(0, 16) + ".mjs");
+        Path target = deps.resolve("oracle-" + ExternalTools.sha256Hex(text).substring(0, 16) + ".mjs");
         if (!Files.isRegularFile(target)) {
             Path tmp = Files.createTempFile(deps, ".oracle-", ".mjs.tmp");
             try {
@@ -240,32 +239,11 @@ public final class TfjsOracle {
             }
             if (rc != 0) {
                 throw new IllegalStateException("'" + tool + " --version' failed (exit " + rc
-                        + "); install nodejs and npm:\n" + tail(log));
+                        + "); install nodejs and npm:\n" + ExternalTools.tail(log));
             }
         } finally {
             Files.deleteIfExists(log);
         }
-    }
-
-    /** Runs a command with stdout and stderr merged into log; kills it after timeoutS. */
-    private static int exec(List<String> cmd, Path dir, Path log, long timeoutS) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        pb.redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
-        pb.environment().put("npm_config_update_notifier", "false");
-        Process p = pb.start();
-        if (!p.waitFor(timeoutS, TimeUnit.SECONDS)) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            p.waitFor(10, TimeUnit.SECONDS);
-            throw new IllegalStateException(String.join(" ", cmd) + " timed out after " + timeoutS + " s:\n"
-                    + tail(log));
-        }
-        return p.exitValue();
-    }
-
-    private static java.io.File nullDevice() {
-        return new java.io.File(System.getProperty("os.name", "").startsWith("Windows") ? "NUL" : "/dev/null");
     }
 
     private static void writeFloatsLe(Path file, float[] values) throws IOException {
@@ -318,42 +296,8 @@ public final class TfjsOracle {
     private static float toFloat(JsonElement e) {
         return (float) e.getAsDouble();
     }
-
-    private static String sha256Hex(byte[] data) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** The log's text, or its head and tail if long. */
-    private static String tail(Path log) {
-        try {
-            if (!Files.exists(log)) {
-                return "(no output)";
-            }
-            String s = new String(Files.readAllBytes(log), StandardCharsets.UTF_8).strip();
-            // Keep the head too: npm prints the actual error first and a long usage text after it.
-            return s.length() <= LOG_HEAD_CHARS + LOG_TAIL_CHARS ? s
-                    : s.substring(0, LOG_HEAD_CHARS) + "\n[...]\n" + s.substring(s.length() - LOG_TAIL_CHARS);
-        } catch (IOException e) {
-            return "(cannot read " + log + ": " + e + ")";
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        List<Path> paths = new ArrayList<>();
-        try (Stream<Path> s = Files.walk(root)) {
-            s.sorted(Comparator.reverseOrder()).forEach(paths::add);
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
-        for (Path p : paths) {
-            Files.deleteIfExists(p);
-        }
+    /** {@link ExternalTools#exec} with this oracle's environment. */
+    private static int exec(List<String> cmd, Path dir, Path log, long timeoutS) throws Exception {
+        return ExternalTools.exec(cmd, dir, log, false, timeoutS, env -> env.put("npm_config_update_notifier", "false"));
     }
 }
