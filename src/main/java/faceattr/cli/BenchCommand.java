@@ -159,7 +159,8 @@ final class BenchCommand extends Subcommand {
                 ModelConfig config = ModelConfig.builder().optInputSize(size).build();
                 for (int batch : new int[] {1, 32}) {
                     results.add(engine == InferenceEngine.ONNXRUNTIME
-                            ? Benchmarks.attributesOnnx(config, batch, Math.max(3, repeat), lanes, Benchmarks.WARM_UP_MS)
+                            ? Benchmarks.attributesOnnx(config, batch, Math.max(3, repeat), lanes,
+                                    Benchmarks.WARM_UP_MS)
                             : Benchmarks.attributes(config, batch, Math.max(3, repeat)));
                 }
                 if (engine == InferenceEngine.ONNXRUNTIME) {
@@ -168,7 +169,8 @@ final class BenchCommand extends Subcommand {
                     Benchmarks.Result ours = results.get(results.size() - 1);
                     double peerMacs = Architecture.backbone(0, 7, size).macs();
                     double ourMacs = Architecture.of(config).total().macs();
-                    out.printf(Locale.ROOT, "%s gmacs_per_s=%.1f%n", peer.line(), peer.facesPerSecond() * peerMacs / 1e9);
+                    out.printf(Locale.ROOT, "%s gmacs_per_s=%.1f%n", peer.line(),
+                            peer.facesPerSecond() * peerMacs / 1e9);
                     out.printf(Locale.ROOT, "%s gmacs_per_s=%.1f fraction_of_backbone_per_mac=%.2f%n", ours.line(),
                             ours.facesPerSecond() * ourMacs / 1e9,
                             ours.facesPerSecond() * ourMacs / (peer.facesPerSecond() * peerMacs));
@@ -189,8 +191,9 @@ final class BenchCommand extends Subcommand {
         }
         Benchmarks.Result headline = results.get(results.size() - 1);
         out.printf(Locale.ROOT, "BENCH attributes images=%d faces=%d ms_per_image=%.2f faces_per_s=%.1f threads=%d "
-                + "input=%d batch=%d engine=%s%n", headline.batch(), headline.batch(), headline.medianMs() / headline.batch(),
-                headline.facesPerSecond(), threads, headline.config().inputSize(), headline.batch(), engine);
+                + "input=%d batch=%d engine=%s%n", headline.batch(), headline.batch(),
+                headline.medianMs() / headline.batch(), headline.facesPerSecond(), threads,
+                headline.config().inputSize(), headline.batch(), engine);
     }
 
     /** Runs a piece of work once and returns the number of faces it found. */

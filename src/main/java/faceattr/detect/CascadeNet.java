@@ -283,7 +283,8 @@ final class CascadeNet extends AbstractBlock {
                 wd[k] = wc[in + k] - wc[k];
             }
             long[] one = {1, 1};
-            String logit = g.conv(x, wd, new long[] {1, in, 1, 1}, new float[] {bc[1] - bc[0]}, one, new long[4], one, 1);
+            String logit = g.conv(x, wd, new long[] {1, in, 1, 1}, new float[] {bc[1] - bc[0]}, one, new long[4],
+                    one, 1);
             g.output(g.node("Sigmoid", logit), "probability", "batch", 1, "out_height", "out_width");
             g.output(convPadded(g, x, (Conv2d) heads.get(1), 0, 0, 1), "regression", "batch", 4, "out_height",
                     "out_width");

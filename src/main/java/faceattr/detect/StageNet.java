@@ -40,7 +40,8 @@ abstract class StageNet implements AutoCloseable {
         net.toOnnx(g);
         g.metadata("input", net.stage() == CascadeNet.Stage.PNET
                 ? "RGB, (v - 127.5) / 128, planar (batch, 3, height, width)"
-                : "RGB, (v - 127.5) / 128, channels last (batch, " + net.stage().size + ", " + net.stage().size + ", 3)");
+                : "RGB, (v - 127.5) / 128, channels last (batch, " + net.stage().size + ", " + net.stage().size
+                        + ", 3)");
         return g.toBytes();
     }
 

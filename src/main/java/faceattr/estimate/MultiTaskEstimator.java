@@ -87,8 +87,8 @@ public final class MultiTaskEstimator implements AttributeEstimator {
                 + "is a distribution over ages 0.." + (c.ageBins() - 1) + " years: its expectation is the age.");
         g.metadata("model", card.name());
         g.metadata("input", "aligned face crops (batch, 3, " + s + ", " + s + "), RGB planar, float32: channel c of "
-                + "pixel value v (0..255) is (v / " + card.pixelScale() + " - mean[c]) / std[c]; align with the 5-point "
-                + "template of docs/facts.md");
+                + "pixel value v (0..255) is (v / " + card.pixelScale() + " - mean[c]) / std[c]; align with the "
+                + "5-point template of docs/facts.md");
         g.metadata("input.mean", java.util.Arrays.toString(card.mean()));
         g.metadata("input.std", java.util.Arrays.toString(card.std()));
         g.metadata("input.pixel_scale", Double.toString(card.pixelScale()));
@@ -278,7 +278,8 @@ public final class MultiTaskEstimator implements AttributeEstimator {
     }
 
     /**
-     * A predictor on PyTorch (whatever the estimator's engine) for the calling thread: {@code predict(crop)} for one face,
+     * A predictor on PyTorch (whatever the estimator's engine) for the calling thread:
+     * {@code predict(crop)} for one face,
      * {@code batchPredict(crops)} for one forward pass over several. Close it; do not share it
      * between threads. The parameters are frozen, so no autograd graph is recorded, but calling
      * it inside {@link Autograd#disable()} lets the network free its feature maps early.

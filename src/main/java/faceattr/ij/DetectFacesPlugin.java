@@ -336,7 +336,8 @@ public final class DetectFacesPlugin implements PlugIn {
             gd.addStringField("Model (reference, an installed model or a model folder):", remembered, 30);
         }
         String[] engines = {InferenceEngine.ONNXRUNTIME.key(), InferenceEngine.PYTORCH.key()};
-        String engine = macro ? InferenceEngine.DEFAULT.key() : Prefs.get(prefs + KEY_ENGINE, InferenceEngine.DEFAULT.key());
+        String engine = macro ? InferenceEngine.DEFAULT.key()
+                : Prefs.get(prefs + KEY_ENGINE, InferenceEngine.DEFAULT.key());
         gd.addChoice("Engine (inference):", engines, java.util.Arrays.asList(engines).contains(engine) ? engine
                 : InferenceEngine.DEFAULT.key());
         gd.showDialog();

@@ -67,7 +67,8 @@ final class EncoderLayer extends AbstractBlock implements OnnxWritable {
         String a = OnnxWritable.layerNorm(g, x, norm1);
         String h = g.node("Add", java.util.List.of(x, attention.toOnnx(g, a)));
         String d = OnnxWritable.linear(g, OnnxWritable.layerNorm(g, h, norm2), fc1);
-        String erf = g.node("Erf", g.node("Mul", java.util.List.of(d, g.scalar("inv_sqrt2", (float) (1 / Math.sqrt(2))))));
+        String scaled = g.node("Mul", java.util.List.of(d, g.scalar("inv_sqrt2", (float) (1 / Math.sqrt(2)))));
+        String erf = g.node("Erf", scaled);
         String e = g.node("Mul", java.util.List.of(g.node("Mul", java.util.List.of(d, g.scalar("half", 0.5f))),
                 g.node("Add", java.util.List.of(erf, g.scalar("one", 1f)))));
         return g.node("Add", java.util.List.of(h, OnnxWritable.linear(g, e, fc2)));

@@ -82,7 +82,8 @@ final class SelfAttention extends AbstractBlock implements OnnxWritable {
         String split = g.node("Transpose", grouped, OnnxGraph.Attr.ints("perm", 2, 0, 3, 1, 4));
         String[] qkvParts = new String[3];
         for (int i = 0; i < 3; i++) {
-            qkvParts[i] = g.node("Gather", java.util.List.of(split, g.longScalar("index", i)), OnnxGraph.Attr.i("axis", 0));
+            qkvParts[i] = g.node("Gather", java.util.List.of(split, g.longScalar("index", i)),
+                    OnnxGraph.Attr.i("axis", 0));
         }
         String qs = g.node("Mul", java.util.List.of(qkvParts[0], g.scalar("scale", (float) (1.0 / Math.sqrt(dh)))));
         String kt = g.node("Transpose", qkvParts[1], OnnxGraph.Attr.ints("perm", 0, 1, 3, 2));

@@ -118,7 +118,8 @@ public final class TokenAttention extends AbstractBlock implements OnnxWritable 
         String h = OnnxWritable.linear(g, tokens, projection);
         if (cls) {
             String n = g.node("Slice", java.util.List.of(g.node("Shape", h), g.longs("start", 0), g.longs("end", 1)));
-            String shape = g.node("Concat", java.util.List.of(n, g.longs("rest", 1, dModel)), OnnxGraph.Attr.i("axis", 0));
+            String shape = g.node("Concat", java.util.List.of(n, g.longs("rest", 1, dModel)),
+                    OnnxGraph.Attr.i("axis", 0));
             String token = g.floats("class_token", classToken.getArray().toFloatArray(), 1, 1, dModel);
             h = g.node("Concat", java.util.List.of(g.node("Expand", java.util.List.of(token, shape)), h),
                     OnnxGraph.Attr.i("axis", 1));

@@ -431,7 +431,8 @@ final class FaceApiNets {
 
     /** The 7 x 7 average pool (one position at 112) and flattening of both nets. */
     static String pooledOnnx(OnnxGraph g, String x) {
-        String p = g.node("AveragePool", x, OnnxGraph.Attr.ints("kernel_shape", 7, 7), OnnxGraph.Attr.ints("strides", 2, 2));
+        String p = g.node("AveragePool", x, OnnxGraph.Attr.ints("kernel_shape", 7, 7),
+                OnnxGraph.Attr.ints("strides", 2, 2));
         return g.node("Flatten", p, OnnxGraph.Attr.i("axis", 1));
     }
 

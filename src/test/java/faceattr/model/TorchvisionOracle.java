@@ -7,23 +7,13 @@ import faceattr.io.safetensors.SafeTensorsReader;
 import faceattr.io.safetensors.SafeTensorsWriter;
 import faceattr.io.safetensors.Tensor;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Runs torchvision's {@code mobilenet_v3_large().features} (PyTorch, CPU, eval mode) through the
@@ -325,16 +315,7 @@ public final class TorchvisionOracle {
             }
             Files.delete(log);
             Files.writeString(tmp.resolve(COMPLETE_MARKER), key + "\npython " + version + "\n");
-            try {
-                Files.move(tmp, dest, StandardCopyOption.ATOMIC_MOVE);
-            } catch (FileSystemException e) {
-                // Renaming onto a non-empty folder fails: another JVM published the same venv
-                // first, so use its copy (ours is deleted below).
-                if (!Files.isRegularFile(dest.resolve(COMPLETE_MARKER))) {
-                    throw new IllegalStateException("cannot publish " + dest + " (an incomplete folder is in the"
-                            + " way; delete it): " + e, e);
-                }
-            }
+            ExternalTools.publish(tmp, dest, COMPLETE_MARKER);
         } finally {
             ExternalTools.deleteTree(tmp); // no-op once moved
         }
@@ -367,21 +348,7 @@ public final class TorchvisionOracle {
      * twice the install timeout are touched, so a live install in another JVM is never disturbed.
      */
     private static void removeAbandonedInstalls(Path root) throws IOException {
-        long cutoff = System.currentTimeMillis() - 2 * INSTALL_TIMEOUT_S * 1000;
-        List<Path> stale = new ArrayList<>();
-        try (Stream<Path> s = Files.list(root)) {
-            s.filter(p -> p.getFileName().toString().startsWith("." + PREFIX) && Files.isDirectory(p))
-                    .forEach(stale::add);
-        }
-        for (Path p : stale) {
-            try {
-                if (Files.getLastModifiedTime(p).toMillis() < cutoff) {
-                    ExternalTools.deleteTree(p);
-                }
-            } catch (IOException e) {
-                // Best effort: another JVM may be cleaning up the same folder.
-            }
-        }
+        ExternalTools.removeAbandoned(root, "." + PREFIX, 2 * INSTALL_TIMEOUT_S * 1000);
     }
 
     private static Path cacheRoot() {

@@ -6,22 +6,12 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Runs face-api's pretrained age/gender and expression networks under TensorFlow.js (pure-JS
@@ -150,16 +140,7 @@ public final class TfjsOracle {
             }
             Files.delete(log);
             Files.writeString(tmp.resolve(COMPLETE_MARKER), key + "\n");
-            try {
-                Files.move(tmp, dest, StandardCopyOption.ATOMIC_MOVE);
-            } catch (FileSystemException e) {
-                // Renaming onto a non-empty folder fails: another JVM published the same lockfile
-                // first, so use its copy (ours is deleted below).
-                if (!Files.isRegularFile(dest.resolve(COMPLETE_MARKER))) {
-                    throw new IllegalStateException("cannot publish " + dest + " (an incomplete folder is in the"
-                            + " way; delete it): " + e, e);
-                }
-            }
+            ExternalTools.publish(tmp, dest, COMPLETE_MARKER);
         } finally {
             ExternalTools.deleteTree(tmp); // no-op once moved
         }
@@ -171,21 +152,7 @@ public final class TfjsOracle {
      * twice the install timeout are touched, so a live install in another JVM is never disturbed.
      */
     private static void removeAbandonedInstalls(Path root) throws IOException {
-        long cutoff = System.currentTimeMillis() - 2 * INSTALL_TIMEOUT_S * 1000;
-        List<Path> stale = new ArrayList<>();
-        try (Stream<Path> s = Files.list(root)) {
-            s.filter(p -> p.getFileName().toString().startsWith(".oracle-") && Files.isDirectory(p))
-                    .forEach(stale::add);
-        }
-        for (Path p : stale) {
-            try {
-                if (Files.getLastModifiedTime(p).toMillis() < cutoff) {
-                    ExternalTools.deleteTree(p);
-                }
-            } catch (IOException e) {
-                // Best effort: another JVM may be cleaning up the same folder.
-            }
-        }
+        ExternalTools.removeAbandoned(root, ".oracle-", 2 * INSTALL_TIMEOUT_S * 1000);
     }
 
     /**

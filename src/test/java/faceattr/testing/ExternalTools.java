@@ -104,6 +104,49 @@ public final class ExternalTools {
         }
     }
 
+    /**
+     * Publishes a finished install folder by renaming it to its final name. When another JVM
+     * published the same install first (the rename onto a non-empty folder fails), its copy is
+     * used; ours is left for the caller to delete.
+     *
+     * @param tmp the finished folder, holding {@code marker}
+     * @param dest the final name
+     * @param marker the file whose presence marks a complete install
+     * @throws IllegalStateException when an incomplete folder is in the way
+     */
+    public static void publish(Path tmp, Path dest, String marker) throws IOException {
+        try {
+            Files.move(tmp, dest, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.nio.file.FileSystemException e) {
+            if (!Files.isRegularFile(dest.resolve(marker))) {
+                throw new IllegalStateException("cannot publish " + dest + " (an incomplete folder is in the way; "
+                        + "delete it): " + e, e);
+            }
+        }
+    }
+
+    /**
+     * Deletes temporary install folders left by JVMs that died mid-install: folders of
+     * {@code root} named {@code prefix...} and older than {@code maxAgeMs}, so that a live install
+     * in another JVM is never disturbed. Best effort.
+     */
+    public static void removeAbandoned(Path root, String prefix, long maxAgeMs) throws IOException {
+        long cutoff = System.currentTimeMillis() - maxAgeMs;
+        List<Path> stale = new ArrayList<>();
+        try (Stream<Path> s = Files.list(root)) {
+            s.filter(p -> p.getFileName().toString().startsWith(prefix) && Files.isDirectory(p)).forEach(stale::add);
+        }
+        for (Path p : stale) {
+            try {
+                if (Files.getLastModifiedTime(p).toMillis() < cutoff) {
+                    deleteTree(p);
+                }
+            } catch (IOException e) {
+                // another JVM may be cleaning up the same folder
+            }
+        }
+    }
+
     /** @return whether this is Windows */
     public static boolean windows() {
         return System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
