@@ -167,6 +167,11 @@ public final class OrtNet implements AutoCloseable {
         }
     }
 
+    /** @return the intra-op widths of the sessions made so far, ascending (for tests) */
+    List<Integer> sessionWidths() {
+        return sessions.keySet().stream().sorted().toList();
+    }
+
     /** @return the serialised model this network runs */
     public byte[] model() {
         return model.clone();
