@@ -79,34 +79,61 @@ public final class ImageFiles {
         }
     }
 
+    /**
+     * Decodes an image file's bytes (read from any file system, e.g. by a Spark executor) as
+     * 8-bit RGB, with the same checks as {@link #read(Path)}.
+     *
+     * @param bytes the file's content
+     * @param name the file's name or URI, for messages
+     * @return the image
+     * @throws FaceAttrException naming the file when the bytes are empty, truncated, corrupt or in
+     *     no format that {@code javax.imageio} decodes
+     */
+    public static RgbImage read(byte[] bytes, String name) throws FaceAttrException {
+        Path file = Path.of(name);
+        if (bytes.length == 0) {
+            throw new FaceAttrException(file, "the file is empty (0 bytes), " + NOT_READABLE, null);
+        }
+        try (ImageInputStream in = ImageIO.createImageInputStream(new java.io.ByteArrayInputStream(bytes))) {
+            return toRgb(decode(in));
+        } catch (IOException | RuntimeException e) {
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            throw new FaceAttrException(file, NOT_READABLE + " (" + why + ")", e);
+        }
+    }
+
     private static BufferedImage decode(Path file) throws IOException {
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
-            if (in == null) {
-                throw new IOException("cannot open the file");
-            }
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-            if (!readers.hasNext()) {
-                throw new IOException("no image decoder recognises its content");
-            }
-            ImageReader reader = readers.next();
-            try {
-                List<String> dataLoss = new ArrayList<>();
-                // The JPEG decoder reports a cut-off file only as a warning and fills the rest with
-                // grey; a half-grey face must not reach the detector, so that warning is an error here.
-                reader.addIIOReadWarningListener((source, warning) -> {
-                    if (isDataLoss(warning)) {
-                        dataLoss.add(warning);
-                    }
-                });
-                reader.setInput(in, true, true);
-                BufferedImage image = reader.read(0);
-                if (!dataLoss.isEmpty()) {
-                    throw new IOException(dataLoss.get(0));
+            return decode(in);
+        }
+    }
+
+    private static BufferedImage decode(ImageInputStream in) throws IOException {
+        if (in == null) {
+            throw new IOException("cannot open the file");
+        }
+        Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+        if (!readers.hasNext()) {
+            throw new IOException("no image decoder recognises its content");
+        }
+        ImageReader reader = readers.next();
+        try {
+            List<String> dataLoss = new ArrayList<>();
+            // The JPEG decoder reports a cut-off file only as a warning and fills the rest with
+            // grey; a half-grey face must not reach the detector, so that warning is an error here.
+            reader.addIIOReadWarningListener((source, warning) -> {
+                if (isDataLoss(warning)) {
+                    dataLoss.add(warning);
                 }
-                return image;
-            } finally {
-                reader.dispose();
+            });
+            reader.setInput(in, true, true);
+            BufferedImage image = reader.read(0);
+            if (!dataLoss.isEmpty()) {
+                throw new IOException(dataLoss.get(0));
             }
+            return image;
+        } finally {
+            reader.dispose();
         }
     }
 

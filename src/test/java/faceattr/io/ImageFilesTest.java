@@ -68,6 +68,22 @@ class ImageFilesTest {
     }
 
     @Test
+    void bytesDecodeAsTheFileAndBadBytesAreNamedErrors() throws Exception {
+        Path png = Path.of("sample-data", "astronaut.png");
+        byte[] bytes = Files.readAllBytes(png);
+        RgbImage fromFile = ImageFiles.read(png);
+        RgbImage fromBytes = ImageFiles.read(bytes, "hdfs://cluster/photos/astronaut.png");
+        assertEquals(fromFile.width(), fromBytes.width());
+        assertArrayEquals(fromFile.pixels(), fromBytes.pixels());
+        FaceAttrException empty = assertThrows(FaceAttrException.class, () -> ImageFiles.read(new byte[0], "a.jpg"));
+        assertTrue(empty.getMessage().contains("a.jpg") && empty.getMessage().contains("empty"), empty.getMessage());
+        byte[] cut = Arrays.copyOf(bytes, bytes.length / 3);
+        FaceAttrException bad = assertThrows(FaceAttrException.class, () -> ImageFiles.read(cut, "s3://b/cut.png"));
+        assertTrue(bad.getMessage().contains("cut.png") && bad.getMessage().contains("not a readable image"),
+                bad.getMessage());
+    }
+
+    @Test
     void pngRoundTripIsExactAndLeavesNoTemporaryFile() throws Exception {
         RgbImage image = randomImage(37, 23, 1);
         Path file = dir.resolve("sub/out.png");
