@@ -1,0 +1,27 @@
+package faceattr.spark;
+
+import faceattr.detect.DetectorSettings;
+import faceattr.engine.InferenceEngine;
+import java.io.Serializable;
+
+/**
+ * What every executor needs to open its pipeline, sent with the tasks: the same meaning and
+ * defaults as {@code faceattr analyze}'s options.
+ *
+ * @param model {@code reference}, an installed model's name or a model folder (null: the default)
+ * @param minFace smallest face side, pixels
+ * @param threshold O-Net face probability
+ * @param threads intra-op threads of each executor's pipeline
+ * @param engine the inference engine's key
+ */
+record JobSettings(String model, double minFace, double threshold, int threads, String engine)
+        implements Serializable {
+
+    DetectorSettings detector() {
+        return DetectorSettings.builder().optMinFace(minFace).optThreshold(threshold).build();
+    }
+
+    InferenceEngine inferenceEngine() {
+        return InferenceEngine.parse(engine);
+    }
+}
