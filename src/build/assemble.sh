@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Lays out target/faceattr/ (docs/contracts.md) after 'mvn package' built the jar and copied the
 # runtime dependencies to target/deps:
-#   bin/faceattr, bin/imagej   launchers
+#   bin/faceattr, bin/imagej   launchers (bin/faceattr-spark and spark/ with -Pspark)
 #   lib/                       every jar (the CLI's class path; ij.jar for bin/imagej)
 #   imagej/plugins/            the plugin jar and its dependencies, as ImageJ's plugin class
 #                              loader sees them (bin/imagej's plugins.dir)
@@ -32,6 +32,14 @@ cp "$jar" "$out/imagej/plugins/"
 for d in "$out/fiji/jars/"*.jar; do
   ln "$d" "$out/imagej/plugins/jars/" 2>/dev/null || cp "$d" "$out/imagej/plugins/jars/"
 done
+# -Pspark: Spark's jars for faceattr-spark's embedded local mode (docs/scale.md).
+if [ -d "$t/spark-deps" ] && [ -f "$t/classes/faceattr/spark/SparkAnalyze.class" ]; then
+  mkdir -p "$out/spark/jars"
+  cp "$t/spark-deps/"*.jar "$out/spark/jars/"
+  cp "$root/src/main/launcher/spark/"*.properties "$out/spark/"
+  cp "$root/src/main/launcher/faceattr-spark" "$out/bin/"
+  chmod +x "$out/bin/faceattr-spark"
+fi
 cp -r "$root/sample-data" "$out/sample-data"
 cp -r "$root/macros" "$out/macros" 2>/dev/null || true
 echo "assemble: $out ($(du -sh "$out" | cut -f1))" >&2

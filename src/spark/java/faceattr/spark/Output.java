@@ -129,11 +129,15 @@ final class Output {
                 throw new IOException("cannot rename " + staging(runId, table) + " to " + target);
             }
         }
-        fs.delete(new Path(new Path(dir, "_tmp"), "run=" + runId), true);
+        abandon(runId);
     }
 
-    /** Removes what a failed run staged; committed runs are not touched. */
+    /** Removes what this run staged, and the staging folder once empty; committed runs are not touched. */
     void abandon(String runId) throws IOException {
-        fs.delete(new Path(new Path(dir, "_tmp"), "run=" + runId), true);
+        Path tmp = new Path(dir, "_tmp");
+        fs.delete(new Path(tmp, "run=" + runId), true);
+        if (fs.exists(tmp) && fs.listStatus(tmp).length == 0) {
+            fs.delete(tmp, false);
+        }
     }
 }

@@ -88,6 +88,9 @@ public final class SparkAnalyze implements Callable<Integer> {
     @Option(names = "--resume", description = "Process only the inputs not yet in DIR's committed output.")
     boolean resume;
 
+    @Option(names = "--verbose", description = "Show Spark's and the libraries' logs (the launcher reads it).")
+    boolean verbose;
+
     @Parameters(paramLabel = "INPUT", arity = "1..*", description = "Image files, folders (recursive) or globs, "
             + "on any Hadoop file system.")
     List<String> inputs;
@@ -193,7 +196,10 @@ public final class SparkAnalyze implements Callable<Integer> {
             LongAccumulator done = jsc.sc().longAccumulator("images done");
             LongAccumulator failed = jsc.sc().longAccumulator("images failed");
             jsc.setJobGroup("faceattr-" + runId, "Face Attributes: analyze " + todo.size() + " images", false);
-            int slices = Math.max(1, (todo.size() + IMAGES_PER_PARTITION - 1) / IMAGES_PER_PARTITION);
+            // By image count: at most IMAGES_PER_PARTITION per task, and at least two tasks per core
+            // of the cluster while there are images enough, so that small jobs use every core.
+            int slices = Math.max((todo.size() + IMAGES_PER_PARTITION - 1) / IMAGES_PER_PARTITION,
+                    Math.min(todo.size(), 2 * jsc.defaultParallelism()));
             JavaRDD<ImageOutput> results = jsc.parallelize(todo, slices)
                     .mapPartitions(new AnalyzePartition(settings, hconf, done, failed))
                     .persist(StorageLevel.MEMORY_AND_DISK());
@@ -289,7 +295,7 @@ public final class SparkAnalyze implements Callable<Integer> {
         return dot > 0 && ImageFiles.EXTENSIONS.contains(n.substring(dot + 1).toLowerCase(Locale.ROOT));
     }
 
-    /** The driver's progress line: images done of total, images/s, failures, every 2 seconds. */
+    /** The driver's progress line: images done of total, images/s and failures, as tasks end. */
     private static final class Progress {
         private final int total;
         private final LongAccumulator done;
@@ -308,9 +314,16 @@ public final class SparkAnalyze implements Callable<Integer> {
         void start() {
             thread = new Thread(() -> {
                 try {
+                    long shown = -1;
+                    long last = System.nanoTime();
                     while (!Thread.currentThread().isInterrupted()) {
-                        Thread.sleep(2000);
-                        line();
+                        Thread.sleep(1000);
+                        // counts arrive as tasks end: a line when they move, else every 10 s
+                        if (done.value() != shown || System.nanoTime() - last > 10_000_000_000L) {
+                            shown = done.value();
+                            last = System.nanoTime();
+                            line();
+                        }
                     }
                 } catch (InterruptedException e) {
                     // stopped
