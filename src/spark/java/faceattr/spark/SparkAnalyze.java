@@ -74,7 +74,7 @@ public final class SparkAnalyze implements Callable<Integer> {
     double threshold = 0.7;
 
     @Option(names = "--threads", paramLabel = "T", description = "Intra-op threads of each executor's pipeline "
-            + "(default: the executor's cores, spark.executor.cores, else 1).")
+            + "(default: local mode's cores; on a cluster spark.executor.cores, else 1).")
     Integer threads;
 
     @Option(names = "--engine", paramLabel = "onnxruntime|pytorch", description = "Inference engine "
@@ -189,7 +189,10 @@ public final class SparkAnalyze implements Callable<Integer> {
             if (todo.isEmpty()) {
                 return;
             }
-            int cores = threads != null ? threads : spark.sparkContext().getConf().getInt("spark.executor.cores", 1);
+            // Local mode: one executor (this JVM) with all the local cores; else each executor's cores.
+            boolean local = spark.sparkContext().isLocal();
+            int cores = threads != null ? threads : local ? jsc.defaultParallelism()
+                    : spark.sparkContext().getConf().getInt("spark.executor.cores", 1);
             JobSettings settings = new JobSettings(model, minFace, threshold, Math.max(1, cores), engine);
             Map<String, String> hconf = new HashMap<>();
             hadoop.forEach(e -> hconf.put(e.getKey(), e.getValue()));
