@@ -36,10 +36,6 @@ final class Output {
         this.dir = dir;
     }
 
-    Path dir() {
-        return dir;
-    }
-
     /**
      * Takes the output folder for this run.
      *

@@ -199,6 +199,36 @@ class SparkAnalyzeIT {
         }
     }
 
+    @Test
+    void aBadModelFailsAtOnceAndCsvTablesHaveTheFacesCsvHeader() throws Exception {
+        Path in = photos("c", 2);
+        Path out = tmp.resolve("out");
+        Run bad = analyze("--out", out.toString(), "--master", "local[2]", "--model", tmp.resolve("no-model")
+                .toString(), in.toString());
+        assertEquals(1, bad.code());
+        assertTrue(bad.err().contains("no-model") && bad.err().contains("no such model folder"), bad.err());
+        assertTrue(!Files.exists(out), "nothing is written before the model is checked");
+
+        Run csv = analyze("--out", out.toString(), "--master", "local[2]", "--model", "reference", "--format", "csv",
+                in.toString());
+        assertEquals(0, csv.code(), csv.err());
+        Path part;
+        try (Stream<Path> s = Files.walk(out.resolve("faces"))) {
+            part = s.filter(p -> p.getFileName().toString().endsWith(".csv")).filter(p -> {
+                try {
+                    return Files.size(p) > 0;
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            }).findFirst().orElseThrow();
+        }
+        assertEquals(String.join(",", FacesCsv.ANALYZE_COLUMNS), Files.readAllLines(part).get(0));
+        Run parquetOnCsv = analyze("--out", out.toString(), "--master", "local[2]", "--model", "reference",
+                "--resume", in.toString());
+        assertEquals(1, parquetOnCsv.code());
+        assertTrue(parquetOnCsv.err().contains("holds csv tables"), parquetOnCsv.err());
+    }
+
     /** The committed part of an output folder: every file under faces/ and images/. */
     private static List<String> listing(Path out) throws Exception {
         List<String> files = new ArrayList<>();
