@@ -260,17 +260,9 @@ public final class TorchvisionOracle {
         return findOracleDir().resolve("oracle.py");
     }
 
-    /** Walks up from the working directory (Maven: the project root) to the oracle's sources. */
+    /** The oracle's sources, found from the working directory up. */
     static Path findOracleDir() {
-        Path cwd = Path.of("").toAbsolutePath();
-        for (Path p = cwd; p != null; p = p.getParent()) {
-            Path dir = p.resolve(ORACLE_DIR);
-            if (Files.isRegularFile(dir.resolve("oracle.py")) && Files.isRegularFile(dir.resolve("requirements.txt"))) {
-                return dir;
-            }
-        }
-        throw new IllegalStateException("cannot find " + ORACLE_DIR + "/oracle.py above the working directory "
-                + cwd + " (run the tests from the project root)");
+        return ExternalTools.findUp(ORACLE_DIR, "oracle.py", "requirements.txt");
     }
 
     /** Returns the venv for the current requirements and interpreter, installing it first if needed. */

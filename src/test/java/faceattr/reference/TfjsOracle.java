@@ -99,17 +99,9 @@ public final class TfjsOracle {
         }
     }
 
-    /** Walks up from the working directory (Maven: the project root) to the oracle's sources. */
+    /** The oracle's sources, found from the working directory up. */
     static Path findOracleDir() {
-        Path cwd = Path.of("").toAbsolutePath();
-        for (Path p = cwd; p != null; p = p.getParent()) {
-            Path dir = p.resolve(ORACLE_DIR);
-            if (Files.isRegularFile(dir.resolve("oracle.mjs")) && Files.isRegularFile(dir.resolve("package-lock.json"))) {
-                return dir;
-            }
-        }
-        throw new IllegalStateException("cannot find " + ORACLE_DIR + "/oracle.mjs above the working directory "
-                + cwd + " (run the tests from the project root)");
+        return ExternalTools.findUp(ORACLE_DIR, "oracle.mjs", "package-lock.json");
     }
 
     /** Returns the install folder for the current lockfile, installing it first if needed. */

@@ -147,6 +147,26 @@ public final class ExternalTools {
         }
     }
 
+    /**
+     * Walks up from the working directory (Maven: the project root) to a folder of test sources.
+     *
+     * @param relative the folder, relative to the project root
+     * @param files files it must hold
+     * @return the folder
+     * @throws IllegalStateException naming the folder when it is not found
+     */
+    public static Path findUp(String relative, String... files) {
+        Path cwd = Path.of("").toAbsolutePath();
+        for (Path p = cwd; p != null; p = p.getParent()) {
+            Path dir = p.resolve(relative);
+            if (java.util.Arrays.stream(files).allMatch(f -> Files.isRegularFile(dir.resolve(f)))) {
+                return dir;
+            }
+        }
+        throw new IllegalStateException("cannot find " + relative + "/" + files[0] + " above the working directory "
+                + cwd + " (run the tests from the project root)");
+    }
+
     /** @return whether this is Windows */
     public static boolean windows() {
         return System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
