@@ -21,13 +21,15 @@ import org.junit.jupiter.api.Test;
  * Each package's {@code package-info.java} says which project packages it may depend on, in a
  * line {@code May depend on: core, image, detect.} (or {@code nothing}); this test reads the code
  * (imports and fully qualified names, comments excluded) and checks that the line is exactly true.
- * Only {@code faceattr.ij} may use ImageJ.
+ * Only {@code faceattr.ij} and {@code faceattr.ij2} may use ImageJ 1, and only {@code faceattr.ij2}
+ * SciJava and ImgLib2 (provided by Fiji, absent from the CLI's class path).
  */
 class PackageDependenciesTest {
     private static final Path ROOT = Path.of("src/main/java/faceattr");
     private static final Pattern DECLARED = Pattern.compile("May depend on:\\s*(.*?)\\.(?:\\s|$)");
     private static final Pattern USED = Pattern.compile("\\bfaceattr\\.([a-z]+(?:\\.[a-z]+)*)\\.[A-Z]");
     private static final Pattern IMAGEJ = Pattern.compile("(?m)^import (static )?ij\\.|[^.\\w]ij\\.[a-z]+\\.[A-Z]");
+    private static final Pattern SCIJAVA = Pattern.compile("\\b(org\\.scijava|net\\.imglib2)\\.");
 
     /** Removes comments and string literals, so that documentation links are not dependencies. */
     static String code(String source) {
@@ -97,12 +99,17 @@ class PackageDependenciesTest {
     }
 
     @Test
-    void onlyTheImageJLayerUsesImageJ() throws IOException {
+    void onlyTheImageJLayersUseImageJAndOnlyIj2UsesSciJava() throws IOException {
         List<String> offenders = new ArrayList<>();
         try (Stream<Path> s = Files.walk(ROOT)) {
             for (Path f : s.filter(p -> p.toString().endsWith(".java")).toList()) {
-                if (!packageOf(f.getParent()).equals("ij") && IMAGEJ.matcher(code(Files.readString(f))).find()) {
-                    offenders.add(f.toString());
+                String pkg = packageOf(f.getParent());
+                String code = code(Files.readString(f));
+                if (!pkg.equals("ij") && !pkg.equals("ij2") && IMAGEJ.matcher(code).find()) {
+                    offenders.add(f + " uses ImageJ 1");
+                }
+                if (!pkg.equals("ij2") && SCIJAVA.matcher(code).find()) {
+                    offenders.add(f + " uses SciJava or ImgLib2");
                 }
             }
         }

@@ -9,8 +9,12 @@ import faceattr.io.Csv;
 import faceattr.labels.Task;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The {@code faces.csv} format of docs/contracts.md: the one place that names its columns and
@@ -26,6 +30,9 @@ public final class FacesCsv {
     public static final List<String> ANALYZE_COLUMNS = concat(DETECT_COLUMNS, ATTRIBUTE_COLUMNS);
     /** The extra column for a stack slice. */
     public static final String SLICE = "slice";
+    /** The columns holding text (labels, names); {@code face} and {@value #SLICE} hold integers, all others numbers. */
+    public static final Set<String> TEXT_COLUMNS = Set.of("image", "age_group", "gender", "race", "emotion", "model");
+    private static final Set<String> INTEGER_COLUMNS = Set.of("face", SLICE);
 
     private FacesCsv() {
     }
@@ -56,6 +63,45 @@ public final class FacesCsv {
             rows.add(row);
         }
         return rows;
+    }
+
+    /**
+     * The rows of one analysed image as typed values, for scripts (docs/scripting.md): one map per
+     * face, keyed by the column names in column order, each value the one {@link #rows} writes
+     * (so equal to the faces.csv cell): text as {@code String}, {@code face} as {@code Integer},
+     * every other number as {@code Double}, an empty cell (race without a race head) as null.
+     *
+     * @param result a successful result
+     * @return one unmodifiable map per face
+     */
+    public static List<Map<String, Object>> records(ImageResult result) {
+        List<String> columns = result.hasAttributes() ? ANALYZE_COLUMNS : DETECT_COLUMNS;
+        List<Map<String, Object>> out = new ArrayList<>(result.faces().size());
+        for (List<String> row : rows(result)) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            for (int c = 0; c < columns.size(); c++) {
+                m.put(columns.get(c), value(columns.get(c), row.get(c)));
+            }
+            out.add(Collections.unmodifiableMap(m));
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    /**
+     * A cell as a typed value (see {@link #records}).
+     *
+     * @param column the column name
+     * @param cell the formatted cell
+     * @return null for an empty cell, else a {@code String}, {@code Integer} or {@code Double}
+     */
+    public static Object value(String column, String cell) {
+        if (cell == null || cell.isEmpty()) {
+            return null;
+        }
+        if (TEXT_COLUMNS.contains(column)) {
+            return cell;
+        }
+        return INTEGER_COLUMNS.contains(column) ? (Object) Integer.valueOf(cell) : (Object) Double.valueOf(cell);
     }
 
     /**

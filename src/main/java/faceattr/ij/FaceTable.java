@@ -143,11 +143,11 @@ public final class FaceTable {
         List<String> values = FacesCsv.attributeValues(a);
         for (int k = 0; k < values.size(); k++) {
             String column = FacesCsv.ATTRIBUTE_COLUMNS.get(k);
-            String v = values.get(k);
-            if (column.equals("age") || column.endsWith("_p")) {
-                rt.addValue(column, v.isEmpty() ? Double.NaN : Double.parseDouble(v));
+            Object v = FacesCsv.value(column, values.get(k));
+            if (FacesCsv.TEXT_COLUMNS.contains(column)) {
+                rt.addValue(column, v == null ? "" : (String) v);
             } else {
-                rt.addValue(column, v);
+                rt.addValue(column, v == null ? Double.NaN : ((Number) v).doubleValue());
             }
         }
     }

@@ -4,6 +4,7 @@ import faceattr.engine.InferenceEngine;
 import faceattr.core.FaceAttrException;
 import faceattr.estimate.AttributeEstimator;
 import faceattr.estimate.MultiTaskEstimator;
+import faceattr.model.io.ModelFolder;
 import faceattr.model.io.ModelStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,6 +71,33 @@ public final class Estimators {
                     + "trained model (it holds model.json)", null);
         }
         return MultiTaskEstimator.open(dir, engine);
+    }
+
+    /**
+     * What {@link #open(String, ModelStore, InferenceEngine)} would open, as a string that changes
+     * when the estimator would: {@value #REFERENCE}, or the model folder's absolute path with the
+     * modification times of its files (a model retrained into the same folder is a new
+     * fingerprint). For caches of opened estimators; opens nothing.
+     *
+     * @param choice as for {@link #open(String, ModelStore)}
+     * @param store the installed models
+     * @return the fingerprint
+     */
+    public static String fingerprint(String choice, ModelStore store) {
+        String c = choice == null || choice.isBlank() ? defaultChoice(store) : choice.trim();
+        if (c.equals(REFERENCE)) {
+            return REFERENCE;
+        }
+        Path dir = store.find(c).orElse(Path.of(c)).toAbsolutePath().normalize();
+        StringBuilder f = new StringBuilder(dir.toString());
+        for (String file : new String[] {ModelFolder.CARD_FILE, ModelFolder.PARAMETERS_FILE}) {
+            try {
+                f.append('|').append(Files.getLastModifiedTime(dir.resolve(file)).toMillis());
+            } catch (java.io.IOException e) {
+                f.append("|-");
+            }
+        }
+        return f.toString();
     }
 
     /**
