@@ -94,15 +94,8 @@ abstract class FaceCommand extends ContextCommand {
         }
     }
 
-    /**
-     * Ends the command with an error: cancelled with the message as reason (Fiji shows it), and the
-     * message logged once, without a stack trace, for headless and pyimagej runs.
-     */
     private void fail(String message) {
-        cancel(message);
-        if (log != null) {
-            log.error(message);
-        }
+        Commands.fail(this, log, message);
     }
 
     /** An unnamed image's rows carry a null {@code image}, not the placeholder used in messages. */

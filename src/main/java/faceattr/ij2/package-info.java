@@ -5,6 +5,6 @@
  * service that keeps a loaded analyzer between calls. The only package that uses SciJava and
  * ImgLib2.
  *
- * <p>May depend on: ImageJ, core, detect, engine, analysis, reference, model.io, ij.
+ * <p>May depend on: ImageJ, core, detect, engine, analysis, reference, model.io, data, train, ij.
  */
 package faceattr.ij2;
