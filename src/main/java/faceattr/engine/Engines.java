@@ -42,6 +42,13 @@ public final class Engines {
         if (System.getProperty("ai.djl.pytorch.num_interop_threads") == null) {
             System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         }
+        // DJL's start-up lines (no CUDA driver, platform found, thread counts) are not for users of
+        // Fiji, its scripts or pyimagej: errors only, where slf4j-simple is the logger and nobody
+        // chose a level (the CLI's --verbose sets the default level, and then this is left alone).
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null
+                && System.getProperty("org.slf4j.simpleLogger.log.ai.djl") == null) {
+            System.setProperty("org.slf4j.simpleLogger.log.ai.djl", "error");
+        }
     }
 
     /**

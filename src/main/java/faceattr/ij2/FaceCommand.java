@@ -41,7 +41,7 @@ abstract class FaceCommand extends ContextCommand {
 
     @Parameter(type = ItemIO.OUTPUT, label = "Faces", description = "one map per face, keyed by the faces.csv "
             + "columns")
-    private List<Map<String, Object>> rows;
+    private List<Map<String, Object>> rows; // a FaceRows
 
     @Parameter
     private FaceAnalyzerService analyzers;
@@ -84,7 +84,7 @@ abstract class FaceCommand extends ContextCommand {
                 return;
             }
             List<Map<String, Object>> out = FacesCsv.records(r);
-            rows = name == null ? withoutName(out) : out;
+            rows = new FaceRows(name == null ? withoutName(out) : out);
         } catch (FaceAttrException e) {
             fail(title() + ": " + e.getMessage());
         } catch (CancelledException e) {

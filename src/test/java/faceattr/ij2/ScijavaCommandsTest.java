@@ -313,6 +313,23 @@ class ScijavaCommandsTest {
     }
 
     @Test
+    void withPostprocessingInAFullContextTheRowsOpenOneQuietDisplayNotOnePerValue() throws Exception {
+        List<LogMessage> logged = new CopyOnWriteArrayList<>();
+        try (Context full = new Context()) {
+            full.service(LogService.class).addLogListener(logged::add);
+            CommandModule m = full.service(CommandService.class).run(AnalyzeFacesCommand.class, true, "image",
+                    ArrayImgs.argbs(rgb.toPackedRgb(), rgb.width(), rgb.height()), "model", "reference").get();
+            assertFalse(m.isCanceled(), m.getCancelReason());
+            assertTrue(m.getOutput("rows") instanceof FaceRows);
+            List<org.scijava.display.Display<?>> displays = full.service(org.scijava.display.DisplayService.class)
+                    .getDisplays();
+            assertEquals(1, displays.size(), "displays: " + displays);
+            assertTrue(displays.get(0) instanceof FaceRowsDisplay, displays.toString());
+            assertTrue(logged.stream().noneMatch(l -> l.text().contains("unsupported output")), logged.toString());
+        }
+    }
+
+    @Test
     void theConverterWrapsThePlaneOnDisplayWithoutCopying() {
         ImageStack stack = new ImageStack(8, 6);
         for (int z = 0; z < 3; z++) {
