@@ -52,6 +52,27 @@ class EstimatorsTest {
     }
 
     @Test
+    void theFingerprintFollowsWhatWouldBeOpened(@TempDir Path root) throws Exception {
+        ModelStore store = new ModelStore(root.resolve("store"));
+        assertEquals("reference", Estimators.fingerprint(null, store), "no installed model: reference");
+        assertEquals("reference", Estimators.fingerprint(" reference ", store));
+        Path copy = root.resolve("copy");
+        Files.createDirectories(copy);
+        for (String f : new String[] {ModelFolder.CARD_FILE, ModelFolder.PARAMETERS_FILE}) {
+            Files.copy(model.resolve(f), copy.resolve(f));
+        }
+        String before = Estimators.fingerprint(copy.toString(), store);
+        assertTrue(before.startsWith(copy.toAbsolutePath().toString()), before);
+        assertEquals(before, Estimators.fingerprint(copy.toString(), store), "unchanged folder, same fingerprint");
+        Files.setLastModifiedTime(copy.resolve(ModelFolder.PARAMETERS_FILE),
+                java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+        assertFalse(before.equals(Estimators.fingerprint(copy.toString(), store)), "retrained in place");
+        ModelStore.Installed installed = store.install(copy, "mine", false);
+        assertEquals(Estimators.fingerprint(installed.dir().toString(), store), Estimators.fingerprint(null, store),
+                "the default is the newest installed model, by name or by folder");
+    }
+
+    @Test
     void installListUseAndRemove(@TempDir Path root) throws Exception {
         ModelStore store = new ModelStore(root);
         ModelStore.Installed m = store.install(model, null, false);
