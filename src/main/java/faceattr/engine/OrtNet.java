@@ -57,24 +57,65 @@ public final class OrtNet implements AutoCloseable {
         return net;
     }
 
-    /** @return ONNX Runtime's environment, made once with warnings and errors only */
+    /**
+     * @return ONNX Runtime's environment, made once with warnings and errors only, on a thread of
+     *     its own with a large stack: ONNX Runtime 1.29 parses the process's command line
+     *     ({@code /proc/self/cmdline}) recursively when it starts, about 260 bytes of stack per
+     *     character, so a JVM command line over about 4 KB (a long class path: pyimagej, test
+     *     runners, scripts that list every jar) overflowed a Java thread's 1 MB stack and killed the
+     *     JVM without an error report (measured here: 4000 characters crash at -Xss1m, 30000 pass
+     *     at 16 MB). The thread's stack grows with the command line.
+     */
     static OrtEnvironment environment() throws FaceAttrException {
         OrtEnvironment e = environment;
         if (e == null) {
             synchronized (OrtNet.class) {
                 if (environment == null) {
-                    try {
-                        environment = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
-                                "faceattr");
-                    } catch (RuntimeException | UnsatisfiedLinkError ex) {
-                        throw new FaceAttrException("ONNX Runtime could not start on this machine ("
-                                + ex.getMessage() + "). Run with --engine pytorch, or report the platform.");
-                    }
+                    environment = startEnvironment();
                 }
                 e = environment;
             }
         }
         return e;
+    }
+
+    private static OrtEnvironment startEnvironment() throws FaceAttrException {
+        Object[] result = new Object[1];
+        Thread t = new Thread(null, () -> {
+            try {
+                result[0] = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "faceattr");
+            } catch (RuntimeException | LinkageError ex) {
+                result[0] = ex;
+            }
+        }, "faceattr-ort-start", startStackBytes());
+        t.setDaemon(true);
+        t.start();
+        try {
+            t.join();
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new FaceAttrException("interrupted while ONNX Runtime started");
+        }
+        if (result[0] instanceof OrtEnvironment env) {
+            return env;
+        }
+        Throwable ex = (Throwable) result[0];
+        throw new FaceAttrException("ONNX Runtime could not start on this machine (" + ex.getMessage()
+                + "). Run with --engine pytorch, or report the platform.");
+    }
+
+    /** 64 MB, or 1 KB per byte of the process's command line when that is more (Linux). */
+    static long startStackBytes() {
+        long cmdline = 0;
+        try {
+            cmdline = java.nio.file.Files.size(java.nio.file.Path.of("/proc/self/cmdline"));
+            if (cmdline == 0) { // procfs reports size 0; read it
+                cmdline = java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc/self/cmdline")).length;
+            }
+        } catch (java.io.IOException | RuntimeException ex) {
+            // not Linux: the default below
+        }
+        return Math.max(64L << 20, cmdline << 10);
     }
 
     /** @return ONNX Runtime's version */

@@ -95,27 +95,8 @@ class FijiBundleIT {
 
     @Test
     void theCommandsRunByNameOnTheBundlePlusWhatFijiShips() throws Exception {
-        List<String> cp = new ArrayList<>();
-        cp.add(pluginJar.toString());
-        try (Stream<Path> s = Files.list(home.resolve("fiji/jars"))) {
-            s.sorted().forEach(p -> cp.add(p.toString()));
-        }
-        for (Class<?> c : List.of(ij.ImagePlus.class, org.scijava.Context.class,
-                org.scijava.parsington.ExpressionParser.class, net.imglib2.RandomAccessibleInterval.class)) {
-            cp.add(jarOf(c).toString());
-        }
-        Path driver = tmp.resolve("FijiLikeRun.java");
-        try (var in = FijiBundleIT.class.getResourceAsStream("FijiLikeRun.java")) {
-            Files.copy(in, driver);
-        }
         Path image = Path.of("sample-data/astronaut.png").toAbsolutePath();
-        Path log = tmp.resolve("run.log");
-        int code = ExternalTools.exec(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", String.join(File.pathSeparator, cp), driver.toString(), image.toString()), tmp, log, false, 300,
-                env -> { });
-        String output = Files.readString(log);
-        assertEquals(0, code, output);
-        assertFalse(output.contains("ai.djl") || output.contains("WARN"), "library logs on the console:\n" + output);
+        String output = runDriver("FijiLikeRun.java", fijiClassPath(), image.toString());
         // The same face as the CLI's, with the same attributes.
         Path out = tmp.resolve("cli");
         ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -136,6 +117,50 @@ class FijiBundleIT {
             assertTrue(analyze.contains(expected), expected + " in " + analyze);
         }
         assertTrue(analyze.contains("race=null, race_p=null"), analyze);
+    }
+
+    @Test
+    void theJythonExampleRunsOnTheBundlePlusWhatFijiShips() throws Exception {
+        List<String> cp = fijiClassPath();
+        try (Stream<Path> s = Files.list(Path.of("target/it-tools"))) {
+            cp.add(s.filter(p -> p.getFileName().toString().startsWith("jython-standalone")).findFirst()
+                    .orElseThrow().toAbsolutePath().toString());
+        }
+        String output = runDriver("FijiLikeJython.java", cp, Path.of("docs/scripting/analyze_image.py").toAbsolutePath()
+                .toString(), Path.of("sample-data/astronaut.png").toAbsolutePath().toString());
+        assertTrue(output.contains("face 1 at (178, 60): age 31, female, happiness"), "the script's print:\n" + output);
+        assertTrue(output.contains("JYTHON_ROW {image=astronaut.png, face=1, x=178.19"), output);
+    }
+
+    /** The bundle's jars and what Fiji ships, as a class path. */
+    private static List<String> fijiClassPath() throws Exception {
+        List<String> cp = new ArrayList<>();
+        cp.add(pluginJar.toString());
+        try (Stream<Path> s = Files.list(home.resolve("fiji/jars"))) {
+            s.sorted().forEach(p -> cp.add(p.toString()));
+        }
+        for (Class<?> c : List.of(ij.ImagePlus.class, org.scijava.Context.class,
+                org.scijava.parsington.ExpressionParser.class, net.imglib2.RandomAccessibleInterval.class)) {
+            cp.add(jarOf(c).toString());
+        }
+        return cp;
+    }
+
+    /** Runs a single-file driver from this package's resources; returns its output, asserting exit 0. */
+    private String runDriver(String driver, List<String> cp, String... args) throws Exception {
+        Path source = tmp.resolve(driver);
+        try (var in = FijiBundleIT.class.getResourceAsStream(driver)) {
+            Files.copy(in, source);
+        }
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", String.join(File.pathSeparator, cp), source.toString()));
+        cmd.addAll(List.of(args));
+        Path log = tmp.resolve(driver + ".log");
+        int code = ExternalTools.exec(cmd, tmp, log, false, 300, env -> { });
+        String output = Files.readString(log);
+        assertEquals(0, code, output);
+        assertFalse(output.contains("ai.djl") || output.contains("WARN"), "library logs on the console:\n" + output);
+        return output;
     }
 
     private static Path jarOf(Class<?> c) throws URISyntaxException {

@@ -31,8 +31,8 @@ import org.scijava.script.ScriptService;
 
 /**
  * The example scripts of docs/scripting run as Fiji's Script Editor runs them: through SciJava's
- * script service, with their {@code #@} parameters, here on Groovy's and Jython's JSR-223 engines
- * (Fiji's own language plugins are not on Maven Central).
+ * script service, with their {@code #@} parameters, here on Groovy's JSR-223 engine (Fiji's own
+ * language plugins are not on Maven Central). The Jython example runs in {@link FijiBundleIT}.
  */
 class ScriptExamplesTest {
     private static final Path SCRIPTS = Path.of("docs/scripting");
@@ -62,11 +62,6 @@ class ScriptExamplesTest {
     @Test
     void theGroovyExampleReturnsTheCommandsRows() throws Exception {
         runImageScript("analyze_image.groovy");
-    }
-
-    @Test
-    void theJythonExampleReturnsTheCommandsRows() throws Exception {
-        runImageScript("analyze_image.py");
     }
 
     private void runImageScript(String script) throws Exception {
