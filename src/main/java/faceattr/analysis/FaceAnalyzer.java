@@ -1,5 +1,7 @@
 package faceattr.analysis;
 
+import faceattr.engine.Accelerators;
+import faceattr.engine.DeviceChoice;
 import faceattr.engine.InferenceEngine;
 import faceattr.core.CancelledException;
 import faceattr.core.FaceAttrException;
@@ -86,6 +88,11 @@ public final class FaceAnalyzer implements AutoCloseable {
     /** @return whether the estimator gives race (a trained model with a race head) */
     public boolean estimatesRace() {
         return estimator != null && estimator.estimatesRace();
+    }
+
+    /** @return the GPU the networks run on (ONNX Runtime), or -1 for the CPU */
+    public int gpu() {
+        return lanes.gpuIndex();
     }
 
     /** @return the detector settings (null when a detector was given to the builder) */
@@ -261,6 +268,7 @@ public final class FaceAnalyzer implements AutoCloseable {
         private FaceDetector detector;
         private AttributeEstimator estimator;
         private InferenceEngine engine = InferenceEngine.DEFAULT;
+        private DeviceChoice device = DeviceChoice.CPU;
 
         private Builder() {
         }
@@ -353,6 +361,19 @@ public final class FaceAnalyzer implements AutoCloseable {
         }
 
         /**
+         * Where ONNX Runtime runs the networks (docs/gpu.md): {@code cpu} (the default here;
+         * front ends pass the user's choice, {@code auto} by default), {@code auto} (a usable GPU,
+         * else the CPU) or {@code gpu:N}. The PyTorch engine runs on the CPU.
+         *
+         * @param device the choice
+         * @return this builder
+         */
+        public Builder optDevice(DeviceChoice device) {
+            this.device = java.util.Objects.requireNonNull(device, "device");
+            return this;
+        }
+
+        /**
          * Uses this estimator instead of loading one by {@link #optModel model name}. The analyzer
          * takes ownership and closes it.
          *
@@ -370,10 +391,11 @@ public final class FaceAnalyzer implements AutoCloseable {
          *
          * @return the analyzer; close it
          * @throws FaceAttrException when the engine, the weights or the model cannot be loaded (the
-         *     message names the file and what to do)
+         *     message names the file and what to do), or the device asked for cannot be used
          */
         public FaceAnalyzer build() throws FaceAttrException {
-            Lanes lanes = Lanes.open(threads, "faceattr-analyze");
+            Accelerators.Resolved where = Accelerators.forInference(device, engine);
+            Lanes lanes = Lanes.open(threads, "faceattr-analyze", where.gpu());
             FaceDetector d = detector;
             AttributeEstimator e = estimator;
             try {

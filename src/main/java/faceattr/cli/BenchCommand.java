@@ -1,5 +1,6 @@
 package faceattr.cli;
 
+import faceattr.engine.DeviceChoice;
 import faceattr.engine.InferenceEngine;
 import faceattr.engine.OrtNet;
 import faceattr.image.ImageOps;
@@ -64,6 +65,9 @@ final class BenchCommand extends Subcommand {
     @Mixin
     private EngineOption engineOption;
 
+    @Mixin
+    private DeviceOption deviceOption;
+
     @Option(names = "--batch", paramLabel = "N", description = "With --stage train: faces per step "
             + "(default: ${DEFAULT-VALUE}).")
     private int batch = 32;
@@ -95,10 +99,12 @@ final class BenchCommand extends Subcommand {
                 return 0;
             }
             if (stage == Stage.TRAIN) {
+                int gpu = deviceOption.training(err);
                 for (int size : new int[] {112, 224}) {
-                    double ms = faceattr.train.StepBenchmark.stepMillis(size, batch, Math.max(3, repeat));
-                    out.printf(Locale.ROOT, "BENCH train input=%d batch=%d ms_per_step=%.1f images_per_s=%.1f threads=%d%n",
-                            size, batch, ms, batch / (ms / 1000), threads);
+                    double ms = faceattr.train.StepBenchmark.stepMillis(size, batch, Math.max(3, repeat), gpu);
+                    out.printf(Locale.ROOT, "BENCH train input=%d batch=%d ms_per_step=%.1f images_per_s=%.1f "
+                            + "threads=%d device=%s allocator=%s%n", size, batch, ms, batch / (ms / 1000), threads,
+                            gpu < 0 ? "cpu" : "gpu:" + gpu, Main.allocator());
                 }
                 return 0;
             }
@@ -109,7 +115,9 @@ final class BenchCommand extends Subcommand {
                 images.add(ImageFiles.read(f));
                 names.add(f.getFileName().toString());
             }
-            try (Lanes lanes = Lanes.open(threads, "faceattr-bench");
+            DeviceChoice device = deviceOption.inference(engineOption.get(), err);
+            int gpu = device.kind() == DeviceChoice.Kind.GPU ? device.index() : -1;
+            try (Lanes lanes = Lanes.open(threads, "faceattr-bench", gpu);
                     RfemtcDetector detector = RfemtcDetector.create(settings, lanes, engineOption.get())) {
                 out.printf(Locale.ROOT, "engine %s threads=%d allocator=%s%n", engineLine(), threads, Main.allocator());
                 if (imagesDir == null) {
@@ -122,7 +130,9 @@ final class BenchCommand extends Subcommand {
                 }
                 if (stage == Stage.ANALYZE || stage == Stage.ALL) {
                     try (FaceAnalyzer analyzer = FaceAnalyzer.builder().optDetectorSettings(settings)
-                            .optModel(model).optThreads(threads).optEngine(engineOption.get()).build()) {
+                            .optModel(model).optThreads(threads).optEngine(engineOption.get())
+                            .optDevice(gpu < 0 ? DeviceChoice.CPU : new DeviceChoice(DeviceChoice.Kind.GPU, gpu))
+                            .build()) {
                         analyze(analyzer, images, names, repeat, threads, out, "set=" + dir.getFileName());
                     }
                 }
@@ -152,9 +162,12 @@ final class BenchCommand extends Subcommand {
      */
     private void attributes(int repeat, int threads, PrintStream out) throws FaceAttrException {
         InferenceEngine engine = engineOption.get();
-        out.printf(Locale.ROOT, "engine %s threads=%d allocator=%s%n", engineLine(), threads, Main.allocator());
+        DeviceChoice device = deviceOption.inference(engine, err());
+        int gpu = device.kind() == DeviceChoice.Kind.GPU ? device.index() : -1;
+        out.printf(Locale.ROOT, "engine %s threads=%d allocator=%s device=%s%n", engineLine(), threads,
+                Main.allocator(), device);
         List<Benchmarks.Result> results = new ArrayList<>();
-        try (Lanes lanes = Lanes.open(threads, "faceattr-bench")) {
+        try (Lanes lanes = Lanes.open(threads, "faceattr-bench", gpu)) {
             for (int size : new int[] {112, 224}) {
                 ModelConfig config = ModelConfig.builder().optInputSize(size).build();
                 for (int batch : new int[] {1, 32}) {

@@ -39,6 +39,9 @@ class DetectCommand extends Subcommand {
     @Mixin
     private EngineOption engine;
 
+    @Mixin
+    private DeviceOption device;
+
     @Option(names = "--out", paramLabel = "DIR", description = "Where faces.csv, rois/ and overlays/ go "
             + "(default: ${DEFAULT-VALUE}).")
     private Path outDir = Path.of("faceattr-results");
@@ -103,7 +106,7 @@ class DetectCommand extends Subcommand {
             }
         }, "faceattr-keep-done");
         try (FaceAnalyzer analyzer = FaceAnalyzer.builder().optDetectorSettings(settings).optAttributes(analyze)
-                .optModel(model).optEngine(engine.get()).build()) {
+                .optModel(model).optEngine(engine.get()).optDevice(device.inference(engine.get(), err)).build()) {
             Runtime.getRuntime().addShutdownHook(keepDone);
             try {
                 analyzer.analyzeFiles(images, progress,

@@ -43,6 +43,9 @@ final class EvalCommand extends Subcommand {
     @Mixin
     private ThreadsOption threads;
 
+    @Mixin
+    private DeviceOption device;
+
     private static java.util.Map<String, Object> trainingData(Path model) {
         try {
             return faceattr.model.io.ModelFolder.read(model).card().trainingData();
@@ -64,11 +67,12 @@ final class EvalCommand extends Subcommand {
             return new Splits.Options(valFraction == null ? trained.valFraction() : valFraction,
                     seed == null ? (int) trained.seed() : seed, trained.minAge(), trained.maxAge());
         });
+        int gpu = device.training(err);
         CliProgress progress = new CliProgress(err);
         try {
             Engines.setThreads(threads.get());
             progress.item("eval");
-            Evaluator.Report r = Evaluator.run(model, data.get(), split, all, report, progress, out::println);
+            Evaluator.Report r = Evaluator.run(model, data.get(), split, all, report, progress, out::println, gpu);
             out.printf(Locale.ROOT, "evaluated %.0f faces: %s%nreport: %s%n", r.overall().get("n"), r.overall(),
                     report.resolve("report.md"));
         } catch (CancelledException e) {

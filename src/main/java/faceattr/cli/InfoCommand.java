@@ -27,10 +27,24 @@ final class InfoCommand extends Subcommand {
             + "(default: 112).")
     private Integer input;
 
+    @Option(names = "--engine", description = "For inference and for training: the engine and its version, where "
+            + "its natives come from, the CUDA devices it can use, and when none, why and what to do (docs/gpu.md).")
+    private boolean engines;
+
     @Override
     public Integer call() {
         PrintStream out = out();
         PrintStream err = err();
+        if (engines) {
+            try {
+                print(out, "inference", faceattr.engine.Accelerators.inference());
+                print(out, "training", faceattr.engine.Accelerators.training());
+            } catch (FaceAttrException e) {
+                err.println("error: " + e.getMessage());
+                return 1;
+            }
+            return 0;
+        }
         if (architecture) {
             out.print(Checks.usage(spec, () -> Architecture.info(branch, input == null ? 112 : input)));
             return 0;
@@ -56,5 +70,13 @@ final class InfoCommand extends Subcommand {
         }
         out.println("allocator " + Main.allocator());
         return 0;
+    }
+
+    private static void print(PrintStream out, String what, faceattr.engine.Accelerators.Report r) {
+        out.println(what + ": " + r.engine());
+        out.println("  natives: " + r.natives());
+        out.println("  cuda devices: " + (r.gpus().isEmpty() ? "none usable" : r.gpus().toString()));
+        out.println("  gpu: " + (r.usable() ? "usable (--device auto picks gpu:" + r.gpus().get(0).index() + ")"
+                : "not usable: " + r.reason()));
     }
 }

@@ -28,7 +28,6 @@ final class Keys<E extends Enum<E>> implements ITypeConverter<E> {
         cl.registerConverter(DatasetKind.class, new Keys<>(DatasetKind.values(), DatasetKind::key));
         cl.registerConverter(Task.class, new Keys<>(Task.values(), Task::key));
         cl.registerConverter(BenchCommand.Stage.class, new Keys<>(BenchCommand.Stage.values(), Keys::lowerCase));
-        cl.registerConverter(TrainCommand.Device.class, new Keys<>(TrainCommand.Device.values(), Keys::lowerCase));
     }
 
     private static String lowerCase(Enum<?> e) {

@@ -28,11 +28,6 @@ import picocli.CommandLine.ParameterException;
 final class TrainCommand extends Subcommand {
     private static final TrainOptions DEFAULTS = TrainOptions.defaults("model");
 
-    /** Where training runs ({@code --device}). */
-    enum Device {
-        CPU, GPU
-    }
-
     @Mixin
     private DataOption data;
 
@@ -108,9 +103,8 @@ final class TrainCommand extends Subcommand {
     @Option(names = "--resume", description = "Continue after the last finished epoch of MODEL_DIR.training.")
     private boolean resume;
 
-    @Option(names = "--device", paramLabel = "cpu|gpu", description = "Where to train (default: cpu; "
-            + "gpu needs a build with CUDA natives).")
-    private Device device = Device.CPU;
+    @Mixin
+    private DeviceOption device;
 
     @Mixin
     private ThreadsOption threads;
@@ -119,12 +113,6 @@ final class TrainCommand extends Subcommand {
     public Integer call() {
         PrintStream out = out();
         PrintStream err = err();
-        if (device == Device.GPU) {
-            err.println("error: --device gpu needs DJL's CUDA natives (pytorch-native-cu*), which this build does not "
-                    + "bundle; docs/training.md says how to build with them. Training on the CPU instead is "
-                    + "--device cpu.");
-            return 1;
-        }
         Checks.atLeast(spec, "--epochs", 1, epochs);
         Checks.atLeast(spec, "--batch", 2, batch);
         Checks.check(spec, "--lr", lr, v -> v > 0, "greater than 0");
@@ -154,6 +142,7 @@ final class TrainCommand extends Subcommand {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
+        int gpu = device.training(err);
         CliProgress progress = new CliProgress(err);
         try {
             Engines.setThreads(threads.get());
@@ -162,7 +151,7 @@ final class TrainCommand extends Subcommand {
                     line -> {
                         err.print("\r");
                         out.println(line);
-                    });
+                    }, gpu);
             out.printf(Locale.ROOT, "done: %d epochs%s; best epoch %d: %s; model in %s%n", r.epochsRun(),
                     r.stoppedEarly() ? " (stopped early)" : "", r.bestEpoch(), r.bestMetrics(), r.modelDir());
         } catch (CancelledException e) {

@@ -99,6 +99,18 @@ public final class Engines {
     }
 
     /**
+     * A manager on a device: everything made from it (parameters, batches, optimizer state) lives
+     * there.
+     *
+     * @param gpu a GPU's number ({@link Accelerators#forTraining}), or -1 for the CPU
+     * @return a new base manager; close it
+     * @throws FaceAttrException when the engine cannot start
+     */
+    public static NDManager newManager(int gpu) throws FaceAttrException {
+        return engine().newBaseManager(gpu < 0 ? Device.cpu() : Device.gpu(gpu));
+    }
+
+    /**
      * Overwrites an array's values with {@code data} (same size, float32) in place, so that views
      * of it see the new values too. Used to load weights into initialised parameters. DJL's
      * {@code NDArray.set(Buffer)} and {@code copyTo} make PyTorch print a deprecation warning
@@ -158,7 +170,16 @@ public final class Engines {
     }
 
     private static String locate(String resource) {
-        URL url = Engines.class.getClassLoader().getResource(resource);
+        return locate(Engines.class, resource);
+    }
+
+    /**
+     * @param anchor a class whose loader sees the resource
+     * @param resource a resource path
+     * @return the jar (or folder) the resource comes from, or "not on the class path"
+     */
+    static String locate(Class<?> anchor, String resource) {
+        URL url = anchor.getClassLoader().getResource(resource);
         if (url == null) {
             return "not on the class path";
         }

@@ -42,11 +42,14 @@ public final class Lanes implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private final ExecutorService wide;
     private final int count;
+    /** The GPU the lanes' ONNX Runtime sessions run on, or -1 for the CPU. */
+    private final int gpu;
     /** The intra-op threads each lane has set, 0 before its first task; each slot read by its own thread. */
     private final int[] configured;
 
-    private Lanes(int count, String name) {
+    private Lanes(int count, String name, int gpu) {
         this.count = count;
+        this.gpu = gpu;
         // slots 0..count-1: the narrow lanes (1 intra-op thread); slot count: the wide lane
         configured = new int[count + 1];
         for (int i = 0; i < count; i++) {
@@ -77,11 +80,29 @@ public final class Lanes implements AutoCloseable {
      * @throws FaceAttrException when the engine cannot start (the lanes configure its threads)
      */
     public static Lanes open(int count, String name) throws FaceAttrException {
+        return open(count, name, -1);
+    }
+
+    /**
+     * As {@link #open(int, String)}, with ONNX Runtime sessions on a GPU.
+     *
+     * @param count the number of lanes
+     * @param name the threads' name prefix
+     * @param gpu the GPU ({@link Accelerators#forInference}), or -1 for the CPU
+     * @return started lanes; close them
+     * @throws FaceAttrException when the engine cannot start
+     */
+    public static Lanes open(int count, String name, int gpu) throws FaceAttrException {
         if (count < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + count);
         }
         Engines.engine();
-        return new Lanes(count, name);
+        return new Lanes(count, name, gpu);
+    }
+
+    /** @return the GPU these lanes' ONNX Runtime sessions run on, or -1 for the CPU */
+    public int gpuIndex() {
+        return gpu;
     }
 
     /** @return the number of lanes (threads) */
@@ -247,9 +268,24 @@ public final class Lanes implements AutoCloseable {
         return w == null ? 1 : w;
     }
 
+    /** The GPU of the lanes running on this thread, for ONNX Runtime sessions. */
+    private static final ThreadLocal<Integer> GPU = new ThreadLocal<>();
+
+    /**
+     * The GPU the calling lane's ONNX Runtime sessions run on ({@link #open(int, String, int)}):
+     * -1, the CPU, on lanes opened without one and on threads that are no lane.
+     *
+     * @return the GPU's number, or -1
+     */
+    public static int gpu() {
+        Integer g = GPU.get();
+        return g == null ? -1 : g;
+    }
+
     /** Sets the calling lane's intra-op thread count, initialising the thread on first use. */
     private void configure(int lane, int intraOp) {
         WIDTH.set(intraOp);
+        GPU.set(gpu);
         if (configured[lane] == intraOp) {
             return;
         }

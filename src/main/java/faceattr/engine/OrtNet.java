@@ -35,6 +35,7 @@ public final class OrtNet implements AutoCloseable {
 
     private final byte[] model;
     private final String what;
+    /** Sessions by (GPU + 1) * 65536 + intra-op width. */
     private final Map<Integer, OrtSession> sessions = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
@@ -53,7 +54,7 @@ public final class OrtNet implements AutoCloseable {
      */
     public static OrtNet open(byte[] model, String what) throws FaceAttrException {
         OrtNet net = new OrtNet(model, what);
-        net.session(1);
+        net.session(1, -1);
         return net;
     }
 
@@ -123,8 +124,9 @@ public final class OrtNet implements AutoCloseable {
         return environment().getVersion();
     }
 
-    private OrtSession session(int threads) throws FaceAttrException {
-        OrtSession s = sessions.get(threads);
+    private OrtSession session(int threads, int gpu) throws FaceAttrException {
+        int key = (gpu + 1) * 65536 + threads;
+        OrtSession s = sessions.get(key);
         if (s != null) {
             return s;
         }
@@ -132,18 +134,22 @@ public final class OrtNet implements AutoCloseable {
             if (closed) {
                 throw new IllegalStateException(what + " is closed");
             }
-            s = sessions.get(threads);
+            s = sessions.get(key);
             if (s == null) {
-                s = newSession(threads);
-                sessions.put(threads, s);
+                s = newSession(threads, gpu);
+                sessions.put(key, s);
             }
             return s;
         }
     }
 
-    private OrtSession newSession(int threads) throws FaceAttrException {
+    private OrtSession newSession(int threads, int gpu) throws FaceAttrException {
         OrtEnvironment env = environment();
         try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
+            if (gpu >= 0) {
+                // CUDA first; operators it lacks fall back to the CPU provider added implicitly.
+                o.addCUDA(gpu);
+            }
             o.setIntraOpNumThreads(threads);
             o.setInterOpNumThreads(1);
             o.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
@@ -151,6 +157,10 @@ public final class OrtNet implements AutoCloseable {
             o.addConfigEntry("session.intra_op.allow_spinning", SPIN ? "1" : "0");
             return env.createSession(model, o);
         } catch (OrtException e) {
+            if (gpu >= 0) {
+                throw new FaceAttrException("ONNX Runtime could not put " + what + " on GPU " + gpu + ": "
+                        + e.getMessage() + ". Run with --device cpu, or see docs/gpu.md.");
+            }
             throw new FaceAttrException("ONNX Runtime rejected " + what + ": " + e.getMessage()
                     + ". Run with --engine pytorch and report this.");
         }
@@ -181,7 +191,7 @@ public final class OrtNet implements AutoCloseable {
     public Outputs run(float[] data, long... shape) {
         OrtSession s;
         try {
-            s = session(Lanes.width());
+            s = session(Lanes.width(), Lanes.gpu());
         } catch (FaceAttrException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
@@ -210,7 +220,7 @@ public final class OrtNet implements AutoCloseable {
 
     /** @return the intra-op widths of the sessions made so far, ascending (for tests) */
     List<Integer> sessionWidths() {
-        return sessions.keySet().stream().sorted().toList();
+        return sessions.keySet().stream().map(k -> k % 65536).sorted().toList();
     }
 
     /** @return the serialised model this network runs */

@@ -54,6 +54,8 @@ public final class DetectFacesPlugin implements PlugIn {
     public static final String KEY_SLICES = "slices";
     /** Macro key: the inference engine, {@code onnxruntime} (default) or {@code pytorch}. */
     public static final String KEY_ENGINE = "engine";
+    /** Macro key: where the networks run, {@code auto} (default), {@code cpu}, {@code gpu} or {@code gpu:N}. */
+    public static final String KEY_DEVICE = "device";
     /** {@value #KEY_SLICES} value: every z/t plane. */
     public static final String SLICES_ALL = "all";
     /** {@value #KEY_SLICES} value: the plane on display. */
@@ -140,7 +142,10 @@ public final class DetectFacesPlugin implements PlugIn {
         Result result;
         try (FaceAnalyzer analyzer = FaceAnalyzer.builder().optDetectorSettings(settings)
                 .optAttributes(store != null).optModel(choice.model()).optModelStore(store)
-                .optEngine(choice.engine()).build()) {
+                .optEngine(choice.engine()).optDevice(choice.device()).build()) {
+            if (analyzer.gpu() >= 0 && choice.device().kind() == faceattr.engine.DeviceChoice.Kind.AUTO) {
+                IJ.log(command + ": on GPU " + analyzer.gpu() + " (device=cpu for the CPU)");
+            }
             result = detect(imp, analyzer, options.allPlanes(), progress);
         } catch (FaceAttrException e) {
             IJ.showProgress(1.0);
@@ -300,8 +305,9 @@ public final class DetectFacesPlugin implements PlugIn {
      * @param options detection options
      * @param model the {@value AnalyzeFacesPlugin#KEY_MODEL} value, or null without that field
      * @param engine the inference engine
+     * @param device where the networks run
      */
-    record Choice(Options options, String model, InferenceEngine engine) {
+    record Choice(Options options, String model, InferenceEngine engine, faceattr.engine.DeviceChoice device) {
     }
 
     /**
@@ -340,6 +346,9 @@ public final class DetectFacesPlugin implements PlugIn {
                 : Prefs.get(prefs + KEY_ENGINE, InferenceEngine.DEFAULT.key());
         gd.addChoice("Engine (inference):", engines, java.util.Arrays.asList(engines).contains(engine) ? engine
                 : InferenceEngine.DEFAULT.key());
+        String device = macro ? faceattr.engine.DeviceChoice.DEFAULT.key()
+                : Prefs.get(prefs + KEY_DEVICE, faceattr.engine.DeviceChoice.DEFAULT.key());
+        gd.addStringField("Device (auto, cpu, gpu or gpu:N):", device, 8);
         gd.showDialog();
         if (gd.wasCanceled()) {
             return null;
@@ -350,6 +359,13 @@ public final class DetectFacesPlugin implements PlugIn {
         boolean all = !stack || SLICES_ALL.equals(gd.getNextChoice());
         String chosenModel = model == null ? null : gd.getNextString().trim();
         InferenceEngine chosenEngine = InferenceEngine.parse(gd.getNextChoice());
+        faceattr.engine.DeviceChoice chosenDevice;
+        try {
+            chosenDevice = faceattr.engine.DeviceChoice.parse(gd.getNextString());
+        } catch (IllegalArgumentException e) {
+            error(title, KEY_DEVICE + ": " + e.getMessage());
+            return null;
+        }
         if (gd.invalidNumber()) {
             error(title, KEY_MIN_FACE + " and " + KEY_THRESHOLD + " must be numbers.");
             return null;
@@ -362,8 +378,9 @@ public final class DetectFacesPlugin implements PlugIn {
                 Prefs.set(prefs + AnalyzeFacesPlugin.KEY_MODEL, chosenModel);
             }
             Prefs.set(prefs + KEY_ENGINE, chosenEngine.key());
+            Prefs.set(prefs + KEY_DEVICE, chosenDevice.key());
         }
-        return new Choice(new Options(minFace, threshold, add, all), chosenModel, chosenEngine);
+        return new Choice(new Options(minFace, threshold, add, all), chosenModel, chosenEngine, chosenDevice);
     }
 
     /**

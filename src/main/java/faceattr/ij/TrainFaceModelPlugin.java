@@ -50,6 +50,8 @@ public final class TrainFaceModelPlugin implements PlugIn {
         gd.addNumericField("Batch size:", d.batch(), 0);
         gd.addCheckbox("Resume from the last checkpoint", false);
         gd.addDirectoryField("Init (fine-tune from a model folder; empty: from scratch):", "", 40);
+        gd.addStringField("Device (auto, cpu, gpu or gpu:N):", macro ? faceattr.engine.DeviceChoice.DEFAULT.key()
+                : Prefs.get(PREFS + DetectFacesPlugin.KEY_DEVICE, faceattr.engine.DeviceChoice.DEFAULT.key()), 8);
         gd.addMessage("KIND is utkface, fairface, rafdb or faceattr (an export of Export Face Dataset).");
         gd.showDialog();
         if (gd.wasCanceled()) {
@@ -61,9 +63,11 @@ public final class TrainFaceModelPlugin implements PlugIn {
         int batch = (int) gd.getNextNumber();
         boolean resume = gd.getNextBoolean();
         String init = gd.getNextString().trim();
+        String deviceKey = gd.getNextString();
         if (!macro) {
             Prefs.set(PREFS + KEY_DATA, data);
             Prefs.set(PREFS + KEY_OUT, out);
+            Prefs.set(PREFS + DetectFacesPlugin.KEY_DEVICE, deviceKey.trim());
         }
         List<String> specs = TrainingRun.split(data);
         if (specs.isEmpty() || out.isEmpty() || gd.invalidNumber()) {
@@ -77,14 +81,20 @@ public final class TrainFaceModelPlugin implements PlugIn {
             TrainingRun.parse(specs);
             o = d.toBuilder().setName(model.toAbsolutePath().getFileName().toString()).optEpochs(epochs)
                     .optBatch(batch).optInit(init.isEmpty() ? null : Path.of(init)).build();
+            faceattr.engine.DeviceChoice.parse(deviceKey);
         } catch (IllegalArgumentException e) {
             DetectFacesPlugin.error(COMMAND, e.getMessage());
             return;
         }
         IjProgress progress = new IjProgress(COMMAND);
         try {
+            faceattr.engine.Accelerators.Resolved device = faceattr.engine.Accelerators.forTraining(
+                    faceattr.engine.DeviceChoice.parse(deviceKey));
+            if (device.notice() != null) {
+                IJ.log(COMMAND + ": " + device.notice());
+            }
             FaceTrainer.Result r = TrainingRun.run(specs, o, Splits.Options.DEFAULT, model, resume, progress,
-                    line -> IJ.log(COMMAND + ": " + line));
+                    line -> IJ.log(COMMAND + ": " + line), device.gpu());
             progress.done(String.format(Locale.ROOT, "%d epochs; best epoch %d; model in %s", r.epochsRun(),
                     r.bestEpoch(), r.modelDir()));
         } catch (CancelledException e) {

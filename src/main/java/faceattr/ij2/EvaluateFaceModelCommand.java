@@ -2,6 +2,8 @@ package faceattr.ij2;
 
 import faceattr.core.CancelledException;
 import faceattr.core.FaceAttrException;
+import faceattr.engine.Accelerators;
+import faceattr.engine.DeviceChoice;
 import faceattr.data.Splits;
 import faceattr.model.io.ModelFolder;
 import faceattr.train.Evaluator;
@@ -40,11 +42,24 @@ public final class EvaluateFaceModelCommand extends ContextCommand {
     @Parameter(type = ItemIO.OUTPUT)
     private File report;
 
+    @Parameter(persist = false, required = false, label = "Device", description = "auto (a usable GPU, else the "
+            + "CPU), cpu, gpu or gpu:N (docs/gpu.md)")
+    private String device = DeviceChoice.DEFAULT.key();
+
     @Parameter(required = false)
     private StatusService status;
 
     @Parameter(required = false)
     private LogService log;
+
+    /** The GPU to use, or -1; logs auto's choice. */
+    private int gpu(String title) throws FaceAttrException {
+        Accelerators.Resolved r = Accelerators.forTraining(DeviceChoice.parse(device));
+        if (r.notice() != null && log != null) {
+            log.info(title + ": " + r.notice());
+        }
+        return r.gpu();
+    }
 
     @Override
     public void run() {
@@ -53,6 +68,7 @@ public final class EvaluateFaceModelCommand extends ContextCommand {
         List<String> specs = TrainingRun.split(data);
         try {
             TrainingRun.parse(specs);
+            DeviceChoice.parse(device);
         } catch (IllegalArgumentException e) {
             Commands.fail(this, log, title + ": " + e.getMessage());
             return;
@@ -64,7 +80,7 @@ public final class EvaluateFaceModelCommand extends ContextCommand {
                         if (log != null) {
                             log.info(title + ": " + line);
                         }
-                    });
+                    }, gpu(title));
             metrics = r.overall();
             report = out.toPath().resolve("report.md").toFile();
         } catch (FaceAttrException e) {

@@ -3,6 +3,7 @@ package faceattr.ij2;
 import faceattr.analysis.FaceAnalyzer;
 import faceattr.core.FaceAttrException;
 import faceattr.detect.DetectorSettings;
+import faceattr.engine.DeviceChoice;
 import faceattr.engine.InferenceEngine;
 import faceattr.model.io.ModelStore;
 import faceattr.reference.Estimators;
@@ -36,8 +37,10 @@ public final class FaceAnalyzerService extends AbstractService implements SciJav
      * @param attributes whether it estimates attributes
      * @param model the estimator's fingerprint ({@link Estimators#fingerprint}), null when detecting only
      * @param engine the inference engine
+     * @param device where the networks run
      */
-    record Key(DetectorSettings settings, boolean attributes, String model, InferenceEngine engine) {
+    record Key(DetectorSettings settings, boolean attributes, String model, InferenceEngine engine,
+            DeviceChoice device) {
     }
 
     /** One loaded analyzer and the commands using it. */
@@ -101,18 +104,22 @@ public final class FaceAnalyzerService extends AbstractService implements SciJav
      *     default (as the {@code model} macro key)
      * @param store the installed models
      * @param engine the inference engine
+     * @param device where the networks run
      * @return the lease; close it
-     * @throws FaceAttrException when the networks or the model cannot be loaded
+     * @throws FaceAttrException when the networks or the model cannot be loaded, or the device asked
+     *     for cannot be used
      */
     public synchronized Lease lease(DetectorSettings settings, boolean attributes, String model, ModelStore store,
-            InferenceEngine engine) throws FaceAttrException {
+            InferenceEngine engine, DeviceChoice device) throws FaceAttrException {
         Key wanted = new Key(Objects.requireNonNull(settings, "settings"), attributes,
-                attributes ? Estimators.fingerprint(model, store) : null, Objects.requireNonNull(engine, "engine"));
+                attributes ? Estimators.fingerprint(model, store) : null, Objects.requireNonNull(engine, "engine"),
+                Objects.requireNonNull(device, "device"));
         cancelIdleClose();
         if (current == null || !wanted.equals(current.key)) {
             release();
             current = new Entry(wanted, FaceAnalyzer.builder().optDetectorSettings(settings)
-                    .optAttributes(attributes).optModel(model).optModelStore(store).optEngine(engine).build());
+                    .optAttributes(attributes).optModel(model).optModelStore(store).optEngine(engine)
+                    .optDevice(device).build());
             loads++;
         }
         current.users++;

@@ -6,6 +6,7 @@ import faceattr.core.CancelledException;
 import faceattr.core.FaceAttrException;
 import faceattr.core.RgbImage;
 import faceattr.detect.DetectorSettings;
+import faceattr.engine.DeviceChoice;
 import faceattr.engine.InferenceEngine;
 import faceattr.ij.AnalyzeFacesPlugin;
 import java.util.List;
@@ -39,6 +40,10 @@ abstract class FaceCommand extends ContextCommand {
     @Parameter(label = "Engine", persist = false, required = false, choices = {"onnxruntime", "pytorch"})
     private String engine = InferenceEngine.DEFAULT.key();
 
+    @Parameter(label = "Device", persist = false, required = false, description = "auto (a usable GPU, else the "
+            + "CPU), cpu, gpu or gpu:N (docs/gpu.md)")
+    private String device = DeviceChoice.DEFAULT.key();
+
     @Parameter(type = ItemIO.OUTPUT, label = "Faces", description = "one map per face, keyed by the faces.csv "
             + "columns")
     private List<Map<String, Object>> rows; // a FaceRows
@@ -66,10 +71,12 @@ abstract class FaceCommand extends ContextCommand {
         RgbImage rgb;
         DetectorSettings settings;
         InferenceEngine eng;
+        DeviceChoice where;
         try {
             rgb = IntervalImages.toRgb(image);
             settings = DetectorSettings.builder().optMinFace(minFace).optThreshold(threshold).build();
             eng = InferenceEngine.parse(engine == null || engine.isBlank() ? InferenceEngine.DEFAULT.key() : engine);
+            where = DeviceChoice.parse(device);
         } catch (IllegalArgumentException e) {
             fail(title() + ": " + e.getMessage().replace("min_face", "minFace"));
             return;
@@ -77,7 +84,7 @@ abstract class FaceCommand extends ContextCommand {
         String name = IntervalImages.name(image);
         StatusProgress progress = new StatusProgress(status, title());
         try (FaceAnalyzerService.Lease lease = analyzers.lease(settings, attributes(), model(),
-                AnalyzeFacesPlugin.store(), eng)) {
+                AnalyzeFacesPlugin.store(), eng, where)) {
             ImageResult r = lease.analyzer().analyze(name == null ? "the image" : name, rgb, progress);
             if (r.isFailed()) {
                 fail(title() + ": " + r.failure());

@@ -2,6 +2,8 @@ package faceattr.ij2;
 
 import faceattr.core.CancelledException;
 import faceattr.core.FaceAttrException;
+import faceattr.engine.Accelerators;
+import faceattr.engine.DeviceChoice;
 import faceattr.data.Splits;
 import faceattr.train.FaceTrainer;
 import faceattr.train.TrainOptions;
@@ -59,11 +61,24 @@ public final class TrainFaceModelCommand extends ContextCommand {
     @Parameter(type = ItemIO.OUTPUT)
     private Map<String, Double> metrics;
 
+    @Parameter(persist = false, required = false, label = "Device", description = "auto (a usable GPU, else the "
+            + "CPU), cpu, gpu or gpu:N (docs/gpu.md)")
+    private String device = DeviceChoice.DEFAULT.key();
+
     @Parameter(required = false)
     private StatusService status;
 
     @Parameter(required = false)
     private LogService log;
+
+    /** The GPU to use, or -1; logs auto's choice. */
+    private int gpu(String title) throws FaceAttrException {
+        Accelerators.Resolved r = Accelerators.forTraining(DeviceChoice.parse(device));
+        if (r.notice() != null && log != null) {
+            log.info(title + ": " + r.notice());
+        }
+        return r.gpu();
+    }
 
     @Override
     public void run() {
@@ -73,6 +88,7 @@ public final class TrainFaceModelCommand extends ContextCommand {
         TrainOptions o;
         try {
             TrainingRun.parse(specs);
+            DeviceChoice.parse(device);
             o = TrainOptions.defaults("model").toBuilder()
                     .setName(out.toPath().toAbsolutePath().getFileName().toString()).optEpochs(epochs)
                     .optBatch(batch).optInit(init == null ? null : init.toPath()).build();
@@ -82,7 +98,7 @@ public final class TrainFaceModelCommand extends ContextCommand {
         }
         try {
             FaceTrainer.Result r = TrainingRun.run(specs, o, Splits.Options.DEFAULT, out.toPath(), resume, progress,
-                    line -> info(title + ": " + line));
+                    line -> info(title + ": " + line), gpu(title));
             model = r.modelDir().toFile();
             epochsRun = r.epochsRun();
             bestEpoch = r.bestEpoch();

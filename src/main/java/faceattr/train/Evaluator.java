@@ -72,6 +72,26 @@ public final class Evaluator {
      */
     public static Report run(Path modelDir, List<String> data, Splits.Options split, boolean all, Path out,
             Progress progress, Consumer<String> log) throws FaceAttrException {
+        return run(modelDir, data, split, all, out, progress, log, -1);
+    }
+
+    /**
+     * As {@link #run(Path, List, Splits.Options, boolean, Path, Progress, Consumer)}, the network on
+     * a device.
+     *
+     * @param modelDir a trained model folder
+     * @param data dataset specifications
+     * @param split the split options
+     * @param all evaluate every sample
+     * @param out the report folder
+     * @param progress progress and cancellation
+     * @param log the log
+     * @param gpu the GPU, or -1 for the CPU
+     * @return the figures
+     * @throws FaceAttrException as the other overload
+     */
+    public static Report run(Path modelDir, List<String> data, Splits.Options split, boolean all, Path out,
+            Progress progress, Consumer<String> log, int gpu) throws FaceAttrException {
         ModelFolder folder = ModelFolder.read(modelDir);
         ModelConfig config;
         try {
@@ -96,7 +116,7 @@ public final class Evaluator {
         }, detector.toString());
         List<Evaluation.Prediction> predictions = new ArrayList<>();
         List<String> sources = new ArrayList<>();
-        try (NDManager manager = Engines.newManager()) {
+        try (NDManager manager = Engines.newManager(gpu)) {
             MultiTaskNet net = new MultiTaskNet(config);
             net.initialize(manager);
             int loaded = Weights.loadMatching(folder, net);

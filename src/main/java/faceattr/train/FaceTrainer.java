@@ -42,10 +42,22 @@ public final class FaceTrainer {
     public static final String TRAINING = ".training";
 
     private final TrainOptions options;
+    private final int gpu;
 
-    /** @param options the options of the runs */
+    /** @param options the options of the runs, on the CPU */
     public FaceTrainer(TrainOptions options) {
+        this(options, -1);
+    }
+
+    /**
+     * @param options the options of the runs
+     * @param gpu the GPU every tensor of a step lives on (model, batch, labels, masks, optimizer
+     *     state), or -1 for the CPU ({@link faceattr.engine.Accelerators#forTraining}). Not part of
+     *     the options: a checkpoint holds plain float arrays, so a run resumes on either device.
+     */
+    public FaceTrainer(TrainOptions options, int gpu) {
         this.options = Objects.requireNonNull(options, "options");
+        this.gpu = gpu;
     }
 
     /**
@@ -108,7 +120,7 @@ public final class FaceTrainer {
         Engine engine = Engines.engine();
         Path trainingDir = trainingDir(out);
         Checkpoint checkpoint = new Checkpoint(trainingDir, options, samples);
-        try (NDManager manager = Engines.newManager()) {
+        try (NDManager manager = Engines.newManager(gpu)) {
             engine.setRandomSeed((int) options.seed());
             MultiTaskNet net = new MultiTaskNet(options.modelConfig());
             net.initialize(manager);

@@ -32,8 +32,49 @@ public final class StepBenchmark {
      * @throws IllegalArgumentException when the input size or the batch is out of range
      */
     public static double stepMillis(int inputSize, int batch, int steps) throws FaceAttrException {
+        return stepMillis(inputSize, batch, steps, -1);
+    }
+
+    /**
+     * As {@link #stepMillis(int, int, int)} on a device.
+     *
+     * @param inputSize the crop side
+     * @param batch faces per step
+     * @param steps timed steps
+     * @param gpu the GPU, or -1 for the CPU
+     * @return the median milliseconds per step
+     * @throws FaceAttrException when the engine fails
+     */
+    public static double stepMillis(int inputSize, int batch, int steps, int gpu) throws FaceAttrException {
+        double[] t = new double[steps];
+        run(inputSize, batch, steps, gpu, 1, t);
+        Arrays.sort(t);
+        return t[steps / 2];
+    }
+
+    /**
+     * The loss after {@code steps} training steps on the same random batch, from weights
+     * initialised with {@code seed}: the same on every device up to float rounding (the GPU tests
+     * compare the CPU's and a GPU's).
+     *
+     * @param inputSize the crop side
+     * @param batch faces per step
+     * @param steps steps
+     * @param gpu the GPU, or -1 for the CPU
+     * @param seed the engine's random seed for the initial weights
+     * @return the last step's loss
+     * @throws FaceAttrException when the engine fails
+     */
+    public static double lossAfter(int inputSize, int batch, int steps, int gpu, int seed) throws FaceAttrException {
+        return run(inputSize, batch, steps, gpu, seed, new double[steps]);
+    }
+
+    /** Runs two warm-up steps and {@code times.length} timed ones; returns the last loss. */
+    private static double run(int inputSize, int batch, int steps, int gpu, int seed, double[] times)
+            throws FaceAttrException {
         TrainOptions o = TrainOptions.builder().setName("bench").optInputSize(inputSize).optBatch(batch).build();
-        try (NDManager manager = Engines.newManager()) {
+        Engines.engine().setRandomSeed(seed);
+        try (NDManager manager = Engines.newManager(gpu)) {
             MultiTaskNet net = new MultiTaskNet(o.modelConfig());
             net.initialize(manager);
             net.prepareForTraining();
@@ -51,16 +92,15 @@ public final class StepBenchmark {
                 labels.add(LabelSet.NONE.withFollowing(Target.AGE, age).with(Target.GENDER, r.nextInt(2))
                         .with(Target.RACE7, r.nextInt(7)).with(Target.EMOTION, r.nextInt(7)));
             }
-            double[] t = new double[steps];
+            double loss = Double.NaN;
             for (int i = -2; i < steps; i++) {
                 long t0 = System.nanoTime();
-                step.run(crops, labels, 1e-4, 0, 0, new LinkedHashMap<>());
+                loss = step.run(crops, labels, 1e-4, 0, 0, new LinkedHashMap<>());
                 if (i >= 0) {
-                    t[i] = (System.nanoTime() - t0) / 1e6;
+                    times[i] = (System.nanoTime() - t0) / 1e6;
                 }
             }
-            Arrays.sort(t);
-            return t[steps / 2];
+            return loss;
         }
     }
 }

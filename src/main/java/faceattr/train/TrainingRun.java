@@ -107,6 +107,26 @@ public final class TrainingRun {
      */
     public static FaceTrainer.Result run(List<String> data, TrainOptions options, Splits.Options split, Path out,
             boolean resume, Progress progress, Consumer<String> log) throws FaceAttrException {
+        return run(data, options, split, out, resume, progress, log, -1);
+    }
+
+    /**
+     * As {@link #run(List, TrainOptions, Splits.Options, Path, boolean, Progress, Consumer)} on a
+     * device.
+     *
+     * @param data dataset specifications
+     * @param options the training options
+     * @param split the split options
+     * @param out the model folder to write
+     * @param resume continue from the checkpoint
+     * @param progress progress and cancellation
+     * @param log the training log
+     * @param gpu the GPU to train on, or -1 for the CPU
+     * @return the result
+     * @throws FaceAttrException as the other overload
+     */
+    public static FaceTrainer.Result run(List<String> data, TrainOptions options, Splits.Options split, Path out,
+            boolean resume, Progress progress, Consumer<String> log, int gpu) throws FaceAttrException {
         List<Sample> samples = new ArrayList<>();
         for (DataSpec d : parse(data)) {
             Loaded l = d.kind().load(d.path());
@@ -131,7 +151,7 @@ public final class TrainingRun {
             if (split.minAge() != null) {
                 notes.put(UTK_AGES, split.minAge() + "-" + split.maxAge());
             }
-            return new FaceTrainer(options).run(split0, crops, out, resume, progress, log, notes);
+            return new FaceTrainer(options, gpu).run(split0, crops, out, resume, progress, log, notes);
         } finally {
             crops.close();
         }

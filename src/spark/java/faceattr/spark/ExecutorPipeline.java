@@ -26,7 +26,7 @@ final class ExecutorPipeline {
             analyzer = null;
         }
         analyzer = FaceAnalyzer.builder().optDetectorSettings(s.detector()).optModel(s.model()).optThreads(s.threads())
-                .optEngine(s.inferenceEngine()).build();
+                .optEngine(s.inferenceEngine()).optDevice(s.deviceChoice()).build();
         openFor = s;
         if (!hooked) {
             Runtime.getRuntime().addShutdownHook(new Thread(ExecutorPipeline::close, "faceattr-pipeline-close"));

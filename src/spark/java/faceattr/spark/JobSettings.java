@@ -1,6 +1,7 @@
 package faceattr.spark;
 
 import faceattr.detect.DetectorSettings;
+import faceattr.engine.DeviceChoice;
 import faceattr.engine.InferenceEngine;
 import java.io.Serializable;
 
@@ -13,8 +14,9 @@ import java.io.Serializable;
  * @param threshold O-Net face probability
  * @param threads intra-op threads of each executor's pipeline
  * @param engine the inference engine's key
+ * @param device the device key ({@code auto}: each executor takes a usable GPU of its own machine)
  */
-record JobSettings(String model, double minFace, double threshold, int threads, String engine)
+record JobSettings(String model, double minFace, double threshold, int threads, String engine, String device)
         implements Serializable {
 
     DetectorSettings detector() {
@@ -23,5 +25,9 @@ record JobSettings(String model, double minFace, double threshold, int threads, 
 
     InferenceEngine inferenceEngine() {
         return InferenceEngine.parse(engine);
+    }
+
+    DeviceChoice deviceChoice() {
+        return DeviceChoice.parse(device);
     }
 }

@@ -2,6 +2,7 @@ package faceattr.spark;
 
 import faceattr.analysis.FacesCsv;
 import faceattr.core.FaceAttrException;
+import faceattr.engine.DeviceChoice;
 import faceattr.engine.InferenceEngine;
 import faceattr.estimate.AttributeEstimator;
 import faceattr.io.ImageFiles;
@@ -81,6 +82,10 @@ public final class SparkAnalyze implements Callable<Integer> {
             + "(default onnxruntime).")
     String engine = InferenceEngine.DEFAULT.key();
 
+    @Option(names = "--device", paramLabel = "auto|cpu|gpu|gpu:N", description = "Where each executor runs the "
+            + "networks (default auto: a usable GPU of the executor's machine, else its CPU; docs/gpu.md).")
+    String device = DeviceChoice.DEFAULT.key();
+
     @Option(names = "--format", paramLabel = "parquet|csv", description = "Table format (default parquet; csv "
             + "with a header).")
     String format = "parquet";
@@ -138,6 +143,7 @@ public final class SparkAnalyze implements Callable<Integer> {
             throw new IllegalArgumentException("--format must be parquet or csv, was " + format);
         }
         InferenceEngine.parse(engine);
+        DeviceChoice.parse(device);
         // The model is checked here, once, before any executor starts: a bad one fails now, naming
         // its file, not after an hour of tasks.
         try (AttributeEstimator e = Estimators.open(model, ModelStore.standard(null), InferenceEngine.PYTORCH)) {
@@ -193,7 +199,7 @@ public final class SparkAnalyze implements Callable<Integer> {
             boolean local = spark.sparkContext().isLocal();
             int cores = threads != null ? threads : local ? jsc.defaultParallelism()
                     : spark.sparkContext().getConf().getInt("spark.executor.cores", 1);
-            JobSettings settings = new JobSettings(model, minFace, threshold, Math.max(1, cores), engine);
+            JobSettings settings = new JobSettings(model, minFace, threshold, Math.max(1, cores), engine, device);
             Map<String, String> hconf = new HashMap<>();
             hadoop.forEach(e -> hconf.put(e.getKey(), e.getValue()));
             LongAccumulator done = jsc.sc().longAccumulator("images done");

@@ -41,6 +41,39 @@ class MainTest {
     }
 
     @Test
+    void aGpuThatCannotBeUsedIsAUsageErrorNamingTheWays(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(faceattr.engine.Accelerators.inference().usable()
+                || faceattr.engine.Accelerators.training().usable(), "this machine has a usable GPU");
+        Run r = faceattr("detect", "--device", "gpu", "--out", tmp.resolve("d").toString(), "sample-data/astronaut.png");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--device gpu:0: no usable GPU for inference") && r.err().contains("-Pgpu")
+                && r.err().contains("--device cpu"), r.err());
+        r = faceattr("train", "--device", "gpu:1", "--data", "rafdb:" + tmp, "--out", tmp.resolve("m").toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("no usable GPU for training") && r.err().contains("PYTORCH_LIBRARY_PATH")
+                && r.err().contains("faceattr engine install gpu"), r.err());
+        for (String text : List.of(r.err(), r.out())) {
+            assertFalse(text.contains("Exception") || text.contains("\tat "), "no stack trace:\n" + text);
+        }
+        assertEquals(2, faceattr("analyze", "--device", "tpu", "x.jpg").code());
+        // auto on this machine: the CPU, and not a word about it
+        r = faceattr("detect", "--device", "auto", "--out", tmp.resolve("a").toString(), "sample-data/astronaut.png");
+        assertEquals(0, r.code(), r.err());
+        assertFalse(r.err().toLowerCase(java.util.Locale.ROOT).contains("gpu"), r.err());
+    }
+
+    @Test
+    void infoEngineNamesBothEnginesAndWhyThereIsNoGpu() {
+        Run r = faceattr("info", "--engine");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("inference: onnxruntime 1.29.0\n"), r.out());
+        assertTrue(r.out().contains("\ntraining: pytorch 2.7.1 (DJL 0.36.0)\n"), r.out());
+        assertEquals(2, r.out().split("\n  natives: ", -1).length - 1, r.out());
+        assertEquals(2, r.out().split("\n  gpu: ", -1).length - 1, r.out());
+    }
+
+    @Test
     void anUnknownOptionOrCommandIsAUsageError() {
         Run r = faceattr("analyze", "--frobnicate", "photo.jpg");
         assertEquals(2, r.code());

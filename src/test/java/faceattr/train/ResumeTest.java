@@ -95,6 +95,28 @@ class ResumeTest {
     }
 
     @Test
+    void checkpointsRecordNoDeviceSoARunResumesOnEither() throws Exception {
+        Path model = tmp.resolve("devicefree");
+        new FaceTrainer(options(1), -1).run(samples, crops(), model, false, Progress.NONE, l -> { });
+        Path dir = FaceTrainer.trainingDir(model).resolve("checkpoint");
+        for (String f : List.of("parameters.safetensors", "optimizer.safetensors")) {
+            byte[] bytes = Files.readAllBytes(dir.resolve(f));
+            long n = java.nio.ByteBuffer.wrap(bytes, 0, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+            String header = new String(bytes, 8, (int) n, java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(header.contains("\"dtype\":\"F32\""), header.substring(0, Math.min(200, header.length())));
+            for (String word : List.of("device", "cuda", "gpu", "cpu")) {
+                assertTrue(!header.toLowerCase(java.util.Locale.ROOT).contains(word), f + " mentions " + word);
+            }
+        }
+        String state = Files.readString(dir.resolve("state.json")).toLowerCase(java.util.Locale.ROOT);
+        assertTrue(!state.contains("device") && !state.contains("gpu"), state);
+        // The device is not part of the options a resume must match: the same run continues.
+        FaceTrainer.Result r = new FaceTrainer(options(2), -1).run(samples, crops(), model, true, Progress.NONE,
+                l -> { });
+        assertEquals(2, r.epochsRun());
+    }
+
+    @Test
     void resumingWithOtherOptionsIsRefused() throws Exception {
         Path model = tmp.resolve("other");
         new FaceTrainer(options(1)).run(samples, crops(), model, false, Progress.NONE, l -> { });
