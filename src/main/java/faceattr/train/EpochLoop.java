@@ -68,33 +68,50 @@ final class EpochLoop {
                 o.seed(), epoch);
         double lossSum = 0;
         int lossCount = 0;
-        for (int b = 0; b < stepsPerEpoch; b++) {
-            progress.checkCancelled();
-            List<RgbImage> batchCrops = new ArrayList<>();
-            List<LabelSet> batchLabels = new ArrayList<>();
-            for (int j = b * o.batch(); j < Math.min(order.length, (b + 1) * o.batch()); j++) {
-                Sample s = train.get(order[j]);
-                RgbImage c = crops.crop(s);
-                if (c != null) {
-                    Random r = new Random(o.seed() * 7_919L + (long) epoch * 1_000_003L + j);
-                    batchCrops.add(augmenter.apply(c, r));
-                    batchLabels.add(s.labels());
+        // Crops are read and augmented on the loader thread, up to two batches ahead of the step.
+        try (Prefetcher<Batch> batches = new Prefetcher<>(stepsPerEpoch, PREFETCH, "faceattr-loader",
+                b -> batch(order, epoch, b))) {
+            for (int b = 0; b < stepsPerEpoch; b++) {
+                progress.checkCancelled();
+                Batch batch = batches.next();
+                if (batch.crops().size() < 2) {
+                    continue; // BatchNorm needs two samples
                 }
+                long n = state.step + 1;
+                double lr = schedule.at(n);
+                engine.setRandomSeed((int) (o.seed() * 31 + n)); // dropout masks repeat on resume
+                Map<String, Double> parts = new LinkedHashMap<>();
+                double value = step.run(batch.crops(), batch.labels(), lr, epoch, b, parts);
+                state.step = n;
+                lossSum += value * batch.crops().size();
+                lossCount += batch.crops().size();
+                report(epoch, b, value, parts, lr, lossCount / Math.max(1e-9, (System.nanoTime() - t0) / 1e9));
             }
-            if (batchCrops.size() < 2) {
-                continue; // BatchNorm needs two samples
-            }
-            long n = state.step + 1;
-            double lr = schedule.at(n);
-            engine.setRandomSeed((int) (o.seed() * 31 + n)); // dropout masks repeat on resume
-            Map<String, Double> parts = new LinkedHashMap<>();
-            double value = step.run(batchCrops, batchLabels, lr, epoch, b, parts);
-            state.step = n;
-            lossSum += value * batchCrops.size();
-            lossCount += batchCrops.size();
-            report(epoch, b, value, parts, lr, lossCount / Math.max(1e-9, (System.nanoTime() - t0) / 1e9));
         }
         return lossCount == 0 ? Double.NaN : lossSum / lossCount;
+    }
+
+    /** The crops and labels of one step. */
+    private record Batch(List<RgbImage> crops, List<LabelSet> labels) {
+    }
+
+    /** How many batches the loader makes ahead of the step. */
+    static final int PREFETCH = 2;
+
+    /** Batch {@code b} of an epoch: a function of the epoch's order, the epoch and b only. */
+    private Batch batch(int[] order, int epoch, int b) {
+        List<RgbImage> batchCrops = new ArrayList<>();
+        List<LabelSet> batchLabels = new ArrayList<>();
+        for (int j = b * o.batch(); j < Math.min(order.length, (b + 1) * o.batch()); j++) {
+            Sample s = train.get(order[j]);
+            RgbImage c = crops.crop(s);
+            if (c != null) {
+                Random r = new Random(o.seed() * 7_919L + (long) epoch * 1_000_003L + j);
+                batchCrops.add(augmenter.apply(c, r));
+                batchLabels.add(s.labels());
+            }
+        }
+        return new Batch(batchCrops, batchLabels);
     }
 
     private void report(int epoch, int b, double loss, Map<String, Double> parts, double lr, double rate) {

@@ -25,7 +25,7 @@ final class UsableCrops {
     }
 
     /** @return the sample's crop, or null when it cannot be used */
-    RgbImage crop(Sample s) {
+    synchronized RgbImage crop(Sample s) {
         String key = s.image().toAbsolutePath().toString(); // ids repeat across datasets (train/1.jpg)
         if (unusable.contains(key)) {
             return null;
@@ -40,7 +40,7 @@ final class UsableCrops {
     }
 
     /** @return how many samples were found unusable so far */
-    int skipped() {
+    synchronized int skipped() {
         return unusable.size();
     }
 }
