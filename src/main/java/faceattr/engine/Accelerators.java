@@ -29,7 +29,7 @@ public final class Accelerators {
     /** What to do for GPU training, for messages. */
     public static final String TRAINING_HOWTO = "set PYTORCH_LIBRARY_PATH to the lib folder of a CUDA build of "
             + "libtorch 2.7.1 (e.g. the torch/lib of pip's torch==2.7.1+cu126), or run 'faceattr engine install gpu' "
-            + "once (downloads DJL's CUDA natives); docs/gpu.md";
+            + "once (downloads DJL's CUDA 12.8 natives, about 4 GB); docs/gpu.md";
 
     /**
      * A CUDA device.
@@ -178,8 +178,9 @@ public final class Accelerators {
     public static Report training() throws FaceAttrException {
         ai.djl.engine.Engine e = Engines.engine();
         String engine = "pytorch " + e.getVersion() + " (DJL " + ai.djl.engine.Engine.getDjlVersion() + ")";
-        String natives = System.getenv("PYTORCH_LIBRARY_PATH") != null ? System.getenv("PYTORCH_LIBRARY_PATH")
-                + " (PYTORCH_LIBRARY_PATH)" : Engines.locate(Engines.class, "native/lib/pytorch.properties");
+        String natives = Engines.libraryPath() != null ? ai.djl.pytorch.jni.LibUtils.getLibtorchPath()
+                + " (PYTORCH_LIBRARY_PATH, flavour " + ai.djl.util.Utils.getEnvOrSystemProperty("PYTORCH_FLAVOR") + ")"
+                : Engines.locate(Engines.class, "native/lib/pytorch.properties");
         int count = e.getGpuCount();
         if (count > 0) {
             List<Gpu> all = cudaDevices();
@@ -190,7 +191,7 @@ public final class Accelerators {
             }
             return new Report(engine, natives, gpus, null);
         }
-        boolean cpuNatives = System.getenv("PYTORCH_LIBRARY_PATH") == null;
+        boolean cpuNatives = Engines.libraryPath() == null;
         if (cudaDevices().isEmpty()) {
             return new Report(engine, natives, List.of(), "no CUDA device: nvidia-smi is missing or lists none (no "
                     + "NVIDIA driver)" + (cpuNatives ? ", and the PyTorch natives are a CPU build; on a machine with "

@@ -39,6 +39,7 @@ public final class Engines {
         System.setProperty("ai.djl.default_engine", ENGINE);
         // Avoid DJL's usage telemetry thread; it would try to reach the network.
         System.setProperty("OPT_OUT_TRACKING", "true");
+        configureNatives();
         if (System.getProperty("ai.djl.pytorch.num_interop_threads") == null) {
             System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         }
@@ -49,6 +50,49 @@ public final class Engines {
                 && System.getProperty("org.slf4j.simpleLogger.log.ai.djl") == null) {
             System.setProperty("org.slf4j.simpleLogger.log.ai.djl", "error");
         }
+    }
+
+    /** DJL's flavour name of the CUDA build whose JNI library pytorch-jni 2.7.1-0.36.0 bundles. */
+    public static final String CUDA_FLAVOR = "cu128";
+
+    /**
+     * Chooses the PyTorch natives before DJL loads them (docs/gpu.md). DJL takes, in this order,
+     * the libtorch named by {@code PYTORCH_LIBRARY_PATH} and else the bundled CPU natives. When the
+     * user set no path, the CUDA natives that {@code faceattr engine install gpu} put in DJL's cache
+     * are used on a machine whose driver lists a GPU. With a path, DJL must also be told the flavour
+     * of its JNI library, which it otherwise guesses as {@code cpu-precxx11} or
+     * {@code cu<driver version>}, names the bundled pytorch-jni jar does not have: a libtorch with
+     * {@code libtorch_cuda} gets {@value #CUDA_FLAVOR}, any other {@code cpu}. A flavour the user
+     * set is kept.
+     */
+    static void configureNatives() {
+        String path = libraryPath();
+        if (path == null) {
+            Path installed = NativesInstaller.installedDir();
+            if (Files.isRegularFile(installed.resolve(System.mapLibraryName("torch")))
+                    && !Accelerators.cudaDevices().isEmpty()) {
+                path = installed.toString();
+                System.setProperty("PYTORCH_LIBRARY_PATH", path);
+            }
+        }
+        if (path != null && ai.djl.util.Utils.getEnvOrSystemProperty("PYTORCH_FLAVOR") == null) {
+            boolean cuda = false;
+            for (String dir : path.split(java.io.File.pathSeparator)) {
+                Path d = Path.of(dir);
+                cuda |= Files.isRegularFile(Files.isDirectory(d) ? d.resolve(System.mapLibraryName("torch_cuda"))
+                        : d.resolveSibling(System.mapLibraryName("torch_cuda")));
+            }
+            System.setProperty("PYTORCH_FLAVOR", cuda ? CUDA_FLAVOR : "cpu");
+        }
+    }
+
+    /**
+     * @return the libtorch folder the user (environment or system property) or
+     *     {@link #configureNatives} chose, or null for the bundled CPU natives
+     */
+    public static String libraryPath() {
+        String p = ai.djl.util.Utils.getEnvOrSystemProperty("PYTORCH_LIBRARY_PATH");
+        return p == null || p.isBlank() ? null : p;
     }
 
     /**
@@ -164,7 +208,8 @@ public final class Engines {
         m.put("device", e.defaultDevice().toString());
         m.put("gpus", Integer.toString(e.getGpuCount()));
         m.put("offline", System.getProperty("ai.djl.offline"));
-        m.put("natives_jar", locate("native/lib/pytorch.properties"));
+        m.put("natives_jar", libraryPath() != null ? "not used (PYTORCH_LIBRARY_PATH)"
+                : locate("native/lib/pytorch.properties"));
         m.put("natives_cache", nativesCache());
         return m;
     }
@@ -189,7 +234,7 @@ public final class Engines {
     }
 
     private static String nativesCache() {
-        String cache = System.getenv("PYTORCH_LIBRARY_PATH");
+        String cache = libraryPath();
         if (cache != null) {
             return cache;
         }

@@ -64,6 +64,24 @@ class MainTest {
     }
 
     @Test
+    void engineInstallWithoutNetworkSaysWhatToDoAndOnlyGpuIsInstallable() throws Exception {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        org.junit.jupiter.api.Assumptions.assumeFalse(java.nio.file.Files.exists(
+                faceattr.engine.NativesInstaller.installedDir()), "the CUDA natives are installed here");
+        Run r = faceattr("engine", "install", "gpu", "--mirror", "http://127.0.0.1:" + closed);
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.err().contains("cannot reach http://127.0.0.1:" + closed + "/2.7.1/files.txt")
+                && r.err().contains("PYTORCH_LIBRARY_PATH"), r.err());
+        assertFalse(r.err().contains("\tat "), r.err());
+        r = faceattr("engine", "install", "cpu");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("the one choice is gpu"), r.err());
+    }
+
+    @Test
     void infoEngineNamesBothEnginesAndWhyThereIsNoGpu() {
         Run r = faceattr("info", "--engine");
         assertEquals(0, r.code(), r.err());
