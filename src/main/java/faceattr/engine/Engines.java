@@ -125,6 +125,16 @@ public final class Engines {
                 try {
                     engine = withOwnClassLoader(() -> Engine.getEngine(ENGINE));
                 } catch (Exception | LinkageError ex) {
+                    String path = libraryPath();
+                    if (path != null) {
+                        throw new FaceAttrException(null, "cannot start the PyTorch engine on the natives of "
+                                + "PYTORCH_LIBRARY_PATH=" + path + " (JNI flavour "
+                                + ai.djl.util.Utils.getEnvOrSystemProperty("PYTORCH_FLAVOR") + "): " + ex.getMessage()
+                                + ". They must be libtorch " + NativesInstaller.VERSION + ", a CPU or a CUDA 12.8 build "
+                                + "(the JNI flavours of the bundled pytorch-jni: cpu, " + CUDA_FLAVOR + "); leave "
+                                + "PYTORCH_FLAVOR unset, or unset PYTORCH_LIBRARY_PATH for the bundled CPU natives "
+                                + "(docs/gpu.md).", ex);
+                    }
                     throw new FaceAttrException(null, "cannot start the PyTorch engine: " + ex.getMessage()
                             + ". The plugin needs the bundled pytorch-native-cpu, pytorch-jni and pytorch-engine jars "
                             + "(Fiji: in jars/; CLI: in lib/). Reinstall the plugin.", ex);
