@@ -28,7 +28,7 @@ public final class Accelerators {
             + "needs the NVIDIA driver, CUDA 12 and cuDNN 9; docs/gpu.md)";
     /** What to do for GPU training, for messages. */
     public static final String TRAINING_HOWTO = "set PYTORCH_LIBRARY_PATH to the lib folder of a CUDA build of "
-            + "libtorch 2.7.1 (e.g. the torch/lib of pip's torch==2.7.1+cu126), or run 'faceattr engine install gpu' "
+            + "libtorch 2.7.1 (e.g. the torch/lib of pip's torch==2.7.1+cu128), or run 'faceattr engine install gpu' "
             + "once (downloads DJL's CUDA 12.8 natives, about 4 GB); docs/gpu.md";
 
     /**

@@ -24,6 +24,7 @@ import java.util.function.Supplier;
  * through detection (the highest-scoring face) and the 5-point alignment; those crops are cached
  * as PNG files keyed by the image's path, size and modification time, the detector settings and
  * the crop size, so the next epoch and the next run read the crop instead of detecting again.
+ * Thread-safe: the training loader's threads make crops in parallel; detection takes turns.
  */
 public final class CropSource {
     private final int size;
@@ -75,13 +76,15 @@ public final class CropSource {
             }
         }
         RgbImage img = read(s);
-        if (detector == null) {
-            detector = detectorFactory.get();
-        }
         DetectedFace best = null;
-        for (DetectedFace f : detector.detect(img, Progress.NONE)) {
-            if (best == null || f.score() > best.score()) {
-                best = f;
+        synchronized (this) { // one detector, one image at a time; reading and aligning run in parallel
+            if (detector == null) {
+                detector = detectorFactory.get();
+            }
+            for (DetectedFace f : detector.detect(img, Progress.NONE)) {
+                if (best == null || f.score() > best.score()) {
+                    best = f;
+                }
             }
         }
         if (best == null) {
@@ -123,7 +126,7 @@ public final class CropSource {
     }
 
     /** Closes the detector, if one was made. */
-    public void close() {
+    public synchronized void close() {
         if (detector != null) {
             detector.close();
         }

@@ -12,6 +12,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * The training steps of one epoch: the epoch's sample order, the batches of augmented crops, the
@@ -30,6 +34,7 @@ final class EpochLoop {
     private final int epochSize;
     private final int stepsPerEpoch;
     private final LearningRateSchedule schedule;
+    private final int loaderThreads;
 
     /**
      * @param o the options
@@ -38,9 +43,11 @@ final class EpochLoop {
      * @param step the optimisation step
      * @param progress progress and cancellation (checked before every step)
      * @param engine the engine, whose seed sets the dropout masks
+     * @param loaderThreads how many threads read and augment the crops of a batch ({@link #loaderThreads(int, int)})
      */
     EpochLoop(TrainOptions o, List<Sample> train, UsableCrops crops, TrainingStep step, Progress progress,
-            Engine engine) {
+            Engine engine, int loaderThreads) {
+        this.loaderThreads = Math.max(1, loaderThreads);
         this.o = o;
         this.train = train;
         this.crops = crops;
@@ -64,13 +71,17 @@ final class EpochLoop {
      */
     double run(int epoch, TrainingState state) throws FaceAttrException {
         long t0 = System.nanoTime();
-        int[] order = EpochPlan.order(train, o.ratios(), epochSize, o.classBalanced() ? EpochPlan::balanceClass : null,
-                o.seed(), epoch);
+        int[] order = order(epoch);
         double lossSum = 0;
         int lossCount = 0;
-        // Crops are read and augmented on the loader thread, up to two batches ahead of the step.
+        // Crops are read and augmented on the loader's threads, up to two batches ahead of the step.
+        ExecutorService workers = loaderThreads > 1 ? Executors.newFixedThreadPool(loaderThreads, r -> {
+            Thread t = new Thread(r, "faceattr-loader-worker");
+            t.setDaemon(true);
+            return t;
+        }) : null;
         try (Prefetcher<Batch> batches = new Prefetcher<>(stepsPerEpoch, PREFETCH, "faceattr-loader",
-                b -> batch(order, epoch, b))) {
+                b -> batch(order, epoch, b, workers))) {
             for (int b = 0; b < stepsPerEpoch; b++) {
                 progress.checkCancelled();
                 Batch batch = batches.next();
@@ -87,31 +98,87 @@ final class EpochLoop {
                 lossCount += batch.crops().size();
                 report(epoch, b, value, parts, lr, lossCount / Math.max(1e-9, (System.nanoTime() - t0) / 1e9));
             }
+        } finally {
+            if (workers != null) {
+                workers.shutdownNow();
+            }
         }
         return lossCount == 0 ? Double.NaN : lossSum / lossCount;
     }
 
+    /** @return the epoch's sample order: indices into the training samples, a function of the epoch */
+    int[] order(int epoch) {
+        return EpochPlan.order(train, o.ratios(), epochSize, o.classBalanced() ? EpochPlan::balanceClass : null,
+                o.seed(), epoch);
+    }
+
     /** The crops and labels of one step. */
-    private record Batch(List<RgbImage> crops, List<LabelSet> labels) {
+    record Batch(List<RgbImage> crops, List<LabelSet> labels) {
     }
 
     /** How many batches the loader makes ahead of the step. */
     static final int PREFETCH = 2;
 
-    /** Batch {@code b} of an epoch: a function of the epoch's order, the epoch and b only. */
-    private Batch batch(int[] order, int epoch, int b) {
+    /**
+     * How many threads read and augment crops. On the CPU the step's own threads use the cores, and
+     * the prefetching thread alone keeps ahead of a step of a second or more; a GPU step takes tens
+     * of milliseconds, as long as decoding a few JPEGs, so a GPU run gets the spare cores (at most 8).
+     *
+     * @param gpu the training device, -1 for the CPU
+     * @param cores the machine's cores
+     * @return the number of loader threads
+     */
+    static int loaderThreads(int gpu, int cores) {
+        return gpu < 0 ? 1 : Math.max(1, Math.min(8, cores - 1));
+    }
+
+    /**
+     * Batch {@code b} of an epoch: a function of the epoch's order, the epoch and b only, whichever
+     * thread makes each crop.
+     */
+    Batch batch(int[] order, int epoch, int b, ExecutorService workers) throws FaceAttrException {
+        int from = b * o.batch();
+        int to = Math.min(order.length, (b + 1) * o.batch());
+        RgbImage[] made = new RgbImage[to - from];
+        if (workers == null) {
+            for (int j = from; j < to; j++) {
+                made[j - from] = sampleCrop(order, epoch, j);
+            }
+        } else {
+            List<Future<RgbImage>> jobs = new ArrayList<>();
+            for (int j = from; j < to; j++) {
+                final int k = j;
+                jobs.add(workers.submit(() -> sampleCrop(order, epoch, k)));
+            }
+            try {
+                for (int i = 0; i < jobs.size(); i++) {
+                    made[i] = jobs.get(i).get();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new faceattr.core.CancelledException();
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException re) {
+                    throw re;
+                }
+                throw new FaceAttrException("cannot read the crops of step " + (b + 1) + ": " + e.getCause());
+            }
+        }
         List<RgbImage> batchCrops = new ArrayList<>();
         List<LabelSet> batchLabels = new ArrayList<>();
-        for (int j = b * o.batch(); j < Math.min(order.length, (b + 1) * o.batch()); j++) {
-            Sample s = train.get(order[j]);
-            RgbImage c = crops.crop(s);
-            if (c != null) {
-                Random r = new Random(o.seed() * 7_919L + (long) epoch * 1_000_003L + j);
-                batchCrops.add(augmenter.apply(c, r));
-                batchLabels.add(s.labels());
+        for (int j = from; j < to; j++) {
+            if (made[j - from] != null) {
+                batchCrops.add(made[j - from]);
+                batchLabels.add(train.get(order[j]).labels());
             }
         }
         return new Batch(batchCrops, batchLabels);
+    }
+
+    /** The augmented crop of the epoch's j-th sample, seeded by the epoch and j; null when unusable. */
+    private RgbImage sampleCrop(int[] order, int epoch, int j) {
+        RgbImage c = crops.crop(train.get(order[j]));
+        return c == null ? null : augmenter.apply(c, new Random(o.seed() * 7_919L + (long) epoch * 1_000_003L + j));
     }
 
     private void report(int epoch, int b, double loss, Map<String, Double> parts, double lr, double rate) {

@@ -132,7 +132,8 @@ public final class FaceTrainer {
             ParameterStore ps = new ParameterStore(manager, false);
             MultiTaskLoss loss = MultiTaskLoss.defaults();
             EpochLoop epochs = new EpochLoop(options, train, usable,
-                    new TrainingStep(net, ps, loss, adam, options.clipNorm(), manager), progress, engine);
+                    new TrainingStep(net, ps, loss, adam, options.clipNorm(), manager), progress, engine,
+                    EpochLoop.loaderThreads(gpu, Runtime.getRuntime().availableProcessors()));
             Validation validation = new Validation(net, ps, loss, options.batch(), manager);
             BestModel best = new BestModel(out, options, samples, cardNotes);
             boolean stopped = false;

@@ -2,18 +2,19 @@ package faceattr.train;
 
 import faceattr.core.RgbImage;
 import faceattr.data.Sample;
-import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
  * The crops of a training run, where an unusable sample (unreadable, no face) is logged once and
- * then passed over in every later epoch without trying it again.
+ * then passed over in every later epoch without trying it again. Thread-safe: the loader's threads
+ * share it.
  */
 final class UsableCrops {
     private final CropSource crops;
     private final Consumer<String> log;
-    private final Set<String> unusable = new HashSet<>();
+    private final Set<String> unusable = ConcurrentHashMap.newKeySet();
 
     /**
      * @param crops makes the crops; the caller closes it
@@ -25,7 +26,7 @@ final class UsableCrops {
     }
 
     /** @return the sample's crop, or null when it cannot be used */
-    synchronized RgbImage crop(Sample s) {
+    RgbImage crop(Sample s) {
         String key = s.image().toAbsolutePath().toString(); // ids repeat across datasets (train/1.jpg)
         if (unusable.contains(key)) {
             return null;
@@ -33,14 +34,17 @@ final class UsableCrops {
         try {
             return crops.crop(s);
         } catch (CropSource.Unusable e) {
-            unusable.add(key);
-            log.accept("skipped " + s.source() + " " + e.getMessage());
+            if (unusable.add(key)) {
+                synchronized (log) {
+                    log.accept("skipped " + s.source() + " " + e.getMessage());
+                }
+            }
             return null;
         }
     }
 
     /** @return how many samples were found unusable so far */
-    synchronized int skipped() {
+    int skipped() {
         return unusable.size();
     }
 }
