@@ -2,6 +2,7 @@ package faceattr.cli;
 
 import faceattr.core.FaceAttrException;
 import faceattr.engine.Engines;
+import faceattr.engine.NativeHeap;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -100,9 +101,8 @@ public final class Main {
         return Path.of(System.getProperty("faceattr.home", "."));
     }
 
-    /** @return the native allocator the launcher preloaded, for benchmark reports */
+    /** @return the native allocator and its settings, for benchmark reports ({@link NativeHeap#describe()}) */
     static String allocator() {
-        String pre = System.getenv("LD_PRELOAD");
-        return pre != null && pre.contains("jemalloc") ? "jemalloc" : "glibc";
+        return NativeHeap.describe();
     }
 }

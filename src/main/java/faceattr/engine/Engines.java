@@ -39,6 +39,8 @@ public final class Engines {
         System.setProperty("ai.djl.default_engine", ENGINE);
         // Avoid DJL's usage telemetry thread; it would try to reach the network.
         System.setProperty("OPT_OUT_TRACKING", "true");
+        // Before libtorch starts its threads: glibc's settings for it where jemalloc is not preloaded.
+        NativeHeap.tune();
         configureNatives();
         if (System.getProperty("ai.djl.pytorch.num_interop_threads") == null) {
             System.setProperty("ai.djl.pytorch.num_interop_threads", "1");

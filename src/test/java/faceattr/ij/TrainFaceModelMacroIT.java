@@ -23,7 +23,10 @@ class TrainFaceModelMacroIT {
         Files.writeString(macro, "run(\"Train Face Model\", \"data=[rafdb:" + raf + "] out=[" + model
                 + "] epochs=1 batch=4\");\nprint(\"faceattr: trained\");\n"
                 + "run(\"Evaluate Face Model\", \"model=[" + model + "] data=[rafdb:" + raf + "] out=[" + tmp.resolve("report")
-                + "]\");\n");
+                + "] device=cpu\");\n"
+                // The last line: an error aborts the macro. No GPU here, so the key's reason is logged.
+                + "run(\"Evaluate Face Model\", \"model=[" + model + "] data=[rafdb:" + raf + "] out=["
+                + tmp.resolve("report2") + "] device=gpu\");\n");
         DetectFacesMacroIT.Run run = DetectFacesMacroIT.imagej(macro, "", tmp);
         assertTrue(run.output().contains("Train Face Model: rafdb"), run.output());
         assertTrue(run.output().contains("Train Face Model: epoch 1/1: val_loss="), run.output());
@@ -33,5 +36,10 @@ class TrainFaceModelMacroIT {
         assertTrue(Files.exists(tmp.resolve("report/report.md")) && Files.exists(tmp.resolve("report/metrics.json")),
                 run.output());
         assertTrue(run.output().contains("Evaluate Face Model: {n="), run.output());
+        if (!faceattr.engine.Accelerators.training().usable()) {
+            assertTrue(run.output().contains("Evaluate Face Model: --device gpu: no usable GPU for training"),
+                    run.output());
+            assertTrue(!Files.exists(tmp.resolve("report2")), "nothing written without the GPU asked for");
+        }
     }
 }
