@@ -37,7 +37,7 @@ class TrainFaceModelMacroIT {
                 run.output());
         assertTrue(run.output().contains("Evaluate Face Model: {n="), run.output());
         if (!faceattr.engine.Accelerators.training().usable()) {
-            assertTrue(run.output().contains("Evaluate Face Model: --device gpu: no usable GPU for training"),
+            assertTrue(run.output().contains("Evaluate Face Model: --device gpu:0: no usable GPU for training"),
                     run.output());
             assertTrue(!Files.exists(tmp.resolve("report2")), "nothing written without the GPU asked for");
         }
