@@ -23,14 +23,18 @@ class NativeHeapTest {
     private static final Pattern LINE = Pattern.compile(
             "thp=(\\S+) state=(\\S+) mmapped_delta=(-?\\d+) in_use_delta=(-?\\d+) heap_after_free_delta=(-?\\d+)");
 
+    /** 44 MB of the 48 MB block. */
+    private static final long MOST_OF_THE_BLOCK = 44L << 20;
+
     @Test
     void largeBlocksComeFromTheHeapAndStayForReuse() throws Exception {
         Matcher m = probe("tuned");
         assertEquals("glibc-tuned", m.group(2), m.group());
         assertEquals("1", m.group(1), "libtorch's huge pages switched on: " + m.group());
         assertEquals(0, Long.parseLong(m.group(3)), "a tuned glibc must not mmap the block: " + m.group());
-        assertTrue(Long.parseLong(m.group(4)) >= 48L << 20, m.group());
-        assertTrue(Long.parseLong(m.group(5)) >= 48L << 20, "freed memory must stay in the heap: " + m.group());
+        // Other JVM threads allocate and free meanwhile: the deltas move by some kilobytes (CI: 32 KB).
+        assertTrue(Long.parseLong(m.group(4)) >= MOST_OF_THE_BLOCK, "the block is in the heap's use: " + m.group());
+        assertTrue(Long.parseLong(m.group(5)) >= MOST_OF_THE_BLOCK, "freed memory must stay in the heap: " + m.group());
     }
 
     @Test
@@ -39,6 +43,7 @@ class NativeHeapTest {
         assertEquals("glibc", m.group(2), m.group());
         assertEquals("null", m.group(1), m.group());
         assertTrue(Long.parseLong(m.group(3)) >= 48L << 20, "glibc's defaults mmap a 48 MB block: " + m.group());
+        assertTrue(Long.parseLong(m.group(4)) < MOST_OF_THE_BLOCK, "not from the heap: " + m.group());
     }
 
     private static Matcher probe(String malloc) throws Exception {
