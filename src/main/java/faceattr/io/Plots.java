@@ -1,9 +1,7 @@
-package faceattr.train;
+package faceattr.io;
 
 import faceattr.core.FaceAttrException;
 import faceattr.core.RgbImage;
-import faceattr.io.Csv;
-import faceattr.io.ImageFiles;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -18,13 +16,21 @@ import java.util.Locale;
 
 /**
  * PNG plots for evaluation reports, drawn with Java2D (works headless): a confusion matrix with
- * row-normalised shading and counts, and training curves (losses and accuracies per epoch).
+ * row-normalised shading and counts, training curves (losses and accuracies per epoch), and
+ * precision–recall curves of a detector.
  */
-final class Plots {
+public final class Plots {
     private Plots() {
     }
 
-    static void confusion(String task, List<String> classes, int[][] counts, Path file) throws IOException {
+    /**
+     * @param task the task, for the title
+     * @param classes the class names, in the matrix's order
+     * @param counts counts[true][predicted]
+     * @param file the PNG to write
+     * @throws IOException when it cannot be written
+     */
+    public static void confusion(String task, List<String> classes, int[][] counts, Path file) throws IOException {
         int k = classes.size();
         int cell = 56;
         int left = 150;
@@ -64,7 +70,12 @@ final class Plots {
         save(img, file);
     }
 
-    static void curves(List<Csv.Row> history, Path file) throws IOException {
+    /**
+     * @param history a training history CSV (header row first; columns train_loss, val_loss, *_acc)
+     * @param file the PNG to write
+     * @throws IOException when it cannot be written
+     */
+    public static void curves(List<Csv.Row> history, Path file) throws IOException {
         List<String> header = history.get(0).fields();
         int w = 760;
         int h = 420;
@@ -144,6 +155,64 @@ final class Plots {
             }
             g.drawString(names.get(s), x0 + 8, y0 + ph + 32 + 14 * s);
         }
+    }
+
+    /**
+     * Precision against recall, both on [0, 1], one line per curve with its name in the legend.
+     *
+     * @param title the title
+     * @param curves per name, {recall[], precision[]} of equal length
+     * @param file the PNG to write
+     * @throws IOException when it cannot be written
+     */
+    public static void precisionRecall(String title, java.util.Map<String, double[][]> curves, Path file)
+            throws IOException {
+        Color[] palette = {Color.BLUE, Color.RED, new Color(0, 140, 0), Color.MAGENTA, Color.ORANGE,
+            new Color(0, 150, 150), Color.DARK_GRAY};
+        int w = 560;
+        int h = 520;
+        int x0 = 60;
+        int y0 = 50;
+        int side = 400;
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = start(img);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
+        g.drawString(title, 10, 24);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        g.drawRect(x0, y0, side, side);
+        for (int k = 0; k <= 10; k += 2) {
+            int x = x0 + side * k / 10;
+            int y = y0 + side - side * k / 10;
+            g.drawString(String.format(Locale.ROOT, "%.1f", k / 10.0), x - 8, y0 + side + 16);
+            g.drawString(String.format(Locale.ROOT, "%.1f", k / 10.0), x0 - 28, y + 4);
+        }
+        g.drawString("recall", x0 + side / 2 - 16, y0 + side + 34);
+        g.drawString("precision", 4, y0 - 8);
+        g.setStroke(new BasicStroke(2f));
+        int s = 0;
+        for (java.util.Map.Entry<String, double[][]> e : curves.entrySet()) {
+            double[] rec = e.getValue()[0];
+            double[] pre = e.getValue()[1];
+            g.setColor(palette[s % palette.length]);
+            int px = -1;
+            int py = -1;
+            for (int i = 0; i < rec.length; i++) {
+                if (!Double.isFinite(rec[i]) || !Double.isFinite(pre[i])) {
+                    continue;
+                }
+                int x = x0 + (int) Math.round(rec[i] * side);
+                int y = y0 + side - (int) Math.round(pre[i] * side);
+                if (px >= 0) {
+                    g.drawLine(px, py, x, y);
+                }
+                px = x;
+                py = y;
+            }
+            g.drawString(e.getKey(), x0 + side + 10, y0 + 14 + 16 * s);
+            s++;
+        }
+        g.dispose();
+        save(img, file);
     }
 
     private static Graphics2D start(BufferedImage img) {

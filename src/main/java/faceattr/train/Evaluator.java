@@ -19,6 +19,7 @@ import faceattr.engine.Engines;
 import faceattr.estimate.AttributeTranslator;
 import faceattr.io.AtomicFiles;
 import faceattr.io.Json;
+import faceattr.io.Plots;
 import faceattr.labels.LabelSet;
 import faceattr.model.ModelConfig;
 import faceattr.model.ModelConfigJson;

@@ -2,6 +2,7 @@ package faceattr.train;
 
 import faceattr.core.FaceAttrException;
 import faceattr.io.Csv;
+import faceattr.io.Plots;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,0 +1,53 @@
+package faceattr.data.detection;
+
+import faceattr.core.FaceAttrException;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/** The detection set formats {@code --data KIND:PATH} of the detector commands accepts (docs/detection-training.md). */
+public enum DetectionKind {
+    /** WIDER FACE: {@code wider_face_split/wider_face_{train,val}_bbx_gt.txt} and {@code WIDER_{train,val}/images/}. */
+    WIDER("wider");
+
+    /** The shorter side below which a face is an ignored region unless told otherwise: P-Net's window. */
+    public static final double DEFAULT_MIN_SIZE = 12;
+
+    private final String key;
+
+    DetectionKind(String key) {
+        this.key = key;
+    }
+
+    /** @return the name used on the command line */
+    public String key() {
+        return key;
+    }
+
+    /**
+     * @param key a kind's name, any case
+     * @return the kind
+     * @throws IllegalArgumentException naming the accepted kinds
+     */
+    public static DetectionKind of(String key) {
+        for (DetectionKind k : values()) {
+            if (k.key.equals(key.toLowerCase(Locale.ROOT))) {
+                return k;
+            }
+        }
+        throw new IllegalArgumentException("unknown detection set kind '" + key + "': use wider");
+    }
+
+    /**
+     * Reads the set's annotations; images are decoded later.
+     *
+     * @param root the set's folder
+     * @param minSize faces whose shorter side is below this many pixels are ignored regions
+     * @return the images with their faces, and what was skipped or ignored
+     * @throws FaceAttrException when the folder or its annotation files are missing or unreadable
+     */
+    public DetectionSet load(Path root, double minSize) throws FaceAttrException {
+        return switch (this) {
+            case WIDER -> WiderFaceFormat.load(root, minSize);
+        };
+    }
+}

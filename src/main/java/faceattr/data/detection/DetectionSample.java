@@ -1,0 +1,30 @@
+package faceattr.data.detection;
+
+import faceattr.data.Split;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One image of a detection set with every face annotated in it.
+ *
+ * @param image the image file
+ * @param id the image's name in the set (WIDER: {@code 0--Parade/0_Parade_marchingband_1_849.jpg})
+ * @param event the WIDER event folder ({@code 0--Parade}), or null outside WIDER's layout
+ * @param split the set's split
+ * @param faces the annotated faces, possibly none (an image of negatives only)
+ */
+public record DetectionSample(Path image, String id, String event, Split split, List<GroundTruthFace> faces) {
+    /** Checks and copies. */
+    public DetectionSample {
+        Objects.requireNonNull(image, "image");
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(split, "split");
+        faces = List.copyOf(faces);
+    }
+
+    /** @return how many faces are scored (not ignored regions) */
+    public int scoredFaces() {
+        return (int) faces.stream().filter(f -> !f.ignored()).count();
+    }
+}

@@ -1,0 +1,138 @@
+package faceattr.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import faceattr.detect.Box;
+import faceattr.detect.DetectedFace;
+import faceattr.detect.DetectorSettings;
+import faceattr.detect.RfemtcDetector;
+import faceattr.io.ImageFiles;
+import faceattr.io.JsonFields;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code faceattr eval-detector} end to end on a WIDER-format set built here: the sample photo's
+ * face pasted at known places and sizes onto the coffee photo, so the true boxes are known by
+ * construction; two images hold no face. The pretrained cascade must find them (AP at least 0.9),
+ * and the same detections scored against boxes moved off the faces must score near zero.
+ */
+class EvalDetectorCommandTest {
+    @TempDir
+    static Path tmp;
+
+    /** The astronaut's face box in the sample photo, by the pretrained cascade. */
+    private static Box face;
+
+    @BeforeAll
+    static void findTheSampleFace() throws Exception {
+        try (RfemtcDetector d = RfemtcDetector.create(DetectorSettings.DEFAULT)) {
+            List<DetectedFace> found = d.detect(ImageFiles.read(Path.of("sample-data/astronaut.png")));
+            assertEquals(1, found.size());
+            face = found.get(0).box();
+        }
+    }
+
+    /** Writes a WIDER set; {@code offTheFace} moves every true box away from its face. */
+    private static Path set(String name, boolean offTheFace) throws Exception {
+        Path root = tmp.resolve(name);
+        BufferedImage astronaut = ImageIO.read(Path.of("sample-data/astronaut.png").toFile());
+        BufferedImage coffee = ImageIO.read(Path.of("sample-data/coffee.png").toFile());
+        // A region around the face, one face size of margin on each side, clipped to the photo.
+        int rx = (int) Math.max(0, face.x() - face.width());
+        int ry = (int) Math.max(0, face.y() - face.height());
+        int rx2 = (int) Math.min(astronaut.getWidth(), face.x2() + face.width());
+        int ry2 = (int) Math.min(astronaut.getHeight(), face.y2() + face.height());
+        double[][] placements = {{0.5, 20, 30}, {0.8, 200, 60}, {1.0, 150, 10}, {0.35, 400, 250}};
+        StringBuilder gt = new StringBuilder();
+        for (int i = 0; i < placements.length + 2; i++) {
+            String id = "0--Parade/0_Parade_scene_" + i + ".jpg";
+            BufferedImage canvas = new BufferedImage(600, 400, BufferedImage.TYPE_INT_RGB);
+            Graphics2D g = canvas.createGraphics();
+            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            g.drawImage(coffee, 0, 0, null);
+            List<Box> boxes = new ArrayList<>();
+            if (i < placements.length) {
+                double s = placements[i][0];
+                int ox = (int) placements[i][1];
+                int oy = (int) placements[i][2];
+                g.drawImage(astronaut, ox, oy, ox + (int) Math.round((rx2 - rx) * s),
+                        oy + (int) Math.round((ry2 - ry) * s), rx, ry, rx2, ry2, null);
+                Box b = new Box((face.x() - rx) * s + ox, (face.y() - ry) * s + oy, face.width() * s, face.height() * s);
+                boxes.add(offTheFace ? new Box(599 - b.x2(), 399 - b.y2(), b.width(), b.height()) : b);
+            }
+            g.dispose();
+            Path file = root.resolve("WIDER_val/images/" + id);
+            Files.createDirectories(file.getParent());
+            ImageIO.write(canvas, "jpg", file.toFile());
+            gt.append(id).append('\n').append(boxes.size()).append('\n');
+            if (boxes.isEmpty()) {
+                gt.append("0 0 0 0 0 0 0 0 0 0 \n");
+            }
+            for (Box b : boxes) {
+                gt.append(String.format(Locale.ROOT, "%d %d %d %d 0 0 0 0 0 0 %n", Math.round(b.x()), Math.round(b.y()),
+                        Math.round(b.width()), Math.round(b.height())));
+            }
+        }
+        Path split = Files.createDirectories(root.resolve("wider_face_split"));
+        Files.writeString(split.resolve("wider_face_val_bbx_gt.txt"), gt.toString());
+        return root;
+    }
+
+    private static double ap(Path report) throws Exception {
+        return JsonFields.of(faceattr.io.Json.parse(Files.readString(report.resolve("metrics.json"))), "metrics")
+                .number("ap");
+    }
+
+    @Test
+    void findsThePastedFacesAndScoresMovedBoxesNearZero() throws Exception {
+        Path report = tmp.resolve("report");
+        MainTest.Run r = MainTest.faceattr("eval-detector", "--data", "wider:" + set("right", false), "--out",
+                report.toString(), "--device", "cpu");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains(": 6 used, 0 skipped"), r.out());
+        assertTrue(r.out().contains("over 4 faces in 6 images"), r.out());
+        double ap = ap(report);
+        System.out.print("eval-detector on pasted faces: " + r.out());
+        assertTrue(ap >= 0.9, "AP " + ap + "\n" + r.out());
+        for (String f : List.of("report.md", "precision_recall.png", "detections/0--Parade/0_Parade_scene_0.txt")) {
+            assertTrue(Files.isRegularFile(report.resolve(f)), f);
+        }
+        List<String> lines = Files.readAllLines(report.resolve("detections/0--Parade/0_Parade_scene_1.txt"),
+                StandardCharsets.UTF_8);
+        assertEquals("0_Parade_scene_1", lines.get(0));
+        assertEquals(Integer.parseInt(lines.get(1)), lines.size() - 2, "the count, then one line per detection");
+        assertTrue(lines.size() > 2 && lines.get(2).split(" ").length == 5, lines.toString());
+
+        Path moved = tmp.resolve("moved");
+        MainTest.Run m = MainTest.faceattr("eval-detector", "--data", "wider:" + set("moved", true), "--out",
+                moved.toString(), "--device", "cpu");
+        assertEquals(0, m.code(), m.err());
+        System.out.print("eval-detector against moved boxes: " + m.out());
+        assertTrue(ap(moved) < 0.1, "AP " + ap(moved) + " against boxes off the faces");
+    }
+
+    @Test
+    void aWrongKindOrFolderIsNamed() {
+        MainTest.Run kind = MainTest.faceattr("eval-detector", "--data", "fddb:" + tmp, "--out", tmp.resolve("x")
+                .toString());
+        assertEquals(2, kind.code());
+        assertTrue(kind.err().contains("unknown detection set kind 'fddb': use wider"), kind.err());
+        MainTest.Run folder = MainTest.faceattr("eval-detector", "--data", "wider:" + tmp.resolve("none"), "--out",
+                tmp.resolve("y").toString());
+        assertEquals(1, folder.code());
+        assertTrue(folder.err().contains("wider_face_split/wider_face_train_bbx_gt.txt"), folder.err());
+    }
+}
