@@ -67,16 +67,7 @@ public final class DatasetExporter {
      */
     public static LoadReport export(List<ExportFace> faces, DatasetKind format, Path out, Options o, Progress progress)
             throws FaceAttrException {
-        if (Files.exists(out) && !isEmptyDir(out)) {
-            if (!o.overwrite()) {
-                throw new FaceAttrException(out, "exists and is not empty; choose a new folder, or overwrite an "
-                        + "earlier export (--force, or the dialog's overwrite box)", null);
-            }
-            if (!looksLikeExport(out)) {
-                throw new FaceAttrException(out, "is not a dataset written by an export (no labels.csv, FairFace "
-                        + "CSVs, EmoLabel/ or UTKFace chips only), so it is not replaced; choose a new folder", null);
-            }
-        }
+        checkTarget(out, o.overwrite());
         LoadReport.Builder report = new LoadReport.Builder(format.key() + " export " + out);
         List<ExportFace> chosen = new ArrayList<>();
         for (ExportFace f : faces) {
@@ -111,6 +102,27 @@ public final class DatasetExporter {
                     e);
         }
         return report.build();
+    }
+
+    /**
+     * Refuses a target folder that holds anything, unless overwriting an earlier export.
+     *
+     * @param out the dataset folder to create
+     * @param overwrite whether an earlier export there may be replaced
+     * @throws FaceAttrException naming the folder and what to do
+     */
+    static void checkTarget(Path out, boolean overwrite) throws FaceAttrException {
+        if (Files.exists(out) && !isEmptyDir(out)) {
+            if (!overwrite) {
+                throw new FaceAttrException(out, "exists and is not empty; choose a new folder, or overwrite an "
+                        + "earlier export (--force, or the dialog's overwrite box)", null);
+            }
+            if (!looksLikeExport(out)) {
+                throw new FaceAttrException(out, "is not a dataset written by an export (no labels.csv, FairFace "
+                        + "CSVs, EmoLabel/, WIDER folders or UTKFace chips only), so it is not replaced; choose a new "
+                        + "folder", null);
+            }
+        }
     }
 
     /** @return the name of a label the format needs and the face lacks, or null */
@@ -270,7 +282,8 @@ public final class DatasetExporter {
                 String n = p.getFileName().toString();
                 return n.equals("labels.csv") || n.equals("crops") || n.equals("fairface_label_train.csv")
                         || n.equals("fairface_label_val.csv") || n.equals("train") || n.equals("val")
-                        || n.equals("EmoLabel") || n.equals("Image") || n.endsWith(".jpg.chip.jpg");
+                        || n.equals("EmoLabel") || n.equals("Image") || n.endsWith(".jpg.chip.jpg")
+                        || n.equals("wider_face_split") || n.equals("WIDER_train") || n.equals("WIDER_val");
             });
         } catch (IOException e) {
             return false;

@@ -3,6 +3,7 @@ package faceattr.ij;
 import faceattr.analysis.FaceRoiSet;
 import faceattr.core.FaceAttrException;
 import faceattr.curate.DatasetExporter;
+import faceattr.curate.DetectionExporter;
 import faceattr.curate.ExportFace;
 import faceattr.curate.ReviewFace;
 import faceattr.data.DatasetKind;
@@ -26,8 +27,8 @@ import java.util.List;
 /**
  * Plugins &gt; Face Attributes &gt; Export Face Dataset: writes the current image's analysed (and
  * reviewed) faces as a dataset for training (docs/export.md). Macro keys (docs/contracts.md):
- * {@value #KEY_FOLDER} (the dataset folder), {@value #KEY_FORMAT} (utkface, fairface, rafdb or
- * faceattr), and the checkboxes {@code all} (also unreviewed faces) and {@code overwrite}.
+ * {@value #KEY_FOLDER} (the dataset folder), {@value #KEY_FORMAT} (utkface, fairface, rafdb,
+ * faceattr or wider), and the checkboxes {@code all} (also unreviewed faces) and {@code overwrite}.
  */
 public final class ExportFacesPlugin implements PlugIn {
     /** The menu command. */
@@ -52,7 +53,7 @@ public final class ExportFacesPlugin implements PlugIn {
         boolean macro = Macro.getOptions() != null;
         GenericDialog gd = new GenericDialog(COMMAND);
         gd.addDirectoryField("Folder (new dataset):", "", 40);
-        gd.addChoice("Format:", new String[] {"faceattr", "utkface", "fairface", "rafdb"}, "faceattr");
+        gd.addChoice("Format:", new String[] {"faceattr", "utkface", "fairface", "rafdb", "wider"}, "faceattr");
         gd.addCheckbox("All faces (not only reviewed ones)", false);
         gd.addCheckbox("Overwrite an existing dataset", false);
         gd.showDialog();
@@ -60,7 +61,7 @@ public final class ExportFacesPlugin implements PlugIn {
             return;
         }
         String folder = gd.getNextString().trim();
-        DatasetKind format = DatasetKind.of(gd.getNextChoice());
+        String formatKey = gd.getNextChoice();
         boolean all = gd.getNextBoolean();
         boolean overwrite = gd.getNextBoolean();
         if (folder.isEmpty()) {
@@ -81,10 +82,18 @@ public final class ExportFacesPlugin implements PlugIn {
         Path image = Path.of(fi.directory, fi.fileName);
         try {
             List<ExportFace> faces = faces(imp, Arrays.asList(rm.getRoisAsArray()), image);
-            LoadReport r = DatasetExporter.export(faces, format, Path.of(folder),
-                    new DatasetExporter.Options(!all, overwrite, 0), new IjProgress(COMMAND));
-            IJ.log(COMMAND + ": " + r.summary().replaceFirst(": (\\d+) used", ": $1 exported"));
-            IJ.showStatus(COMMAND + ": " + r.used() + " faces exported to " + folder);
+            if (formatKey.equals("wider")) {
+                DetectionExporter.Result r = DetectionExporter.export(faces, Path.of(folder), !all, overwrite,
+                        new IjProgress(COMMAND));
+                IJ.log(COMMAND + ": " + r.summary());
+                IJ.showStatus(COMMAND + ": " + r.report().used() + " faces and " + r.hardNegatives()
+                        + " hard negatives exported to " + folder);
+            } else {
+                LoadReport r = DatasetExporter.export(faces, DatasetKind.of(formatKey), Path.of(folder),
+                        new DatasetExporter.Options(!all, overwrite, 0), new IjProgress(COMMAND));
+                IJ.log(COMMAND + ": " + r.summary().replaceFirst(": (\\d+) used", ": $1 exported"));
+                IJ.showStatus(COMMAND + ": " + r.used() + " faces exported to " + folder);
+            }
         } catch (FaceAttrException e) {
             DetectFacesPlugin.error(COMMAND, e.getMessage());
         } catch (faceattr.core.CancelledException e) {

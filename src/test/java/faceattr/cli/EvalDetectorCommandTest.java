@@ -125,6 +125,33 @@ class EvalDetectorCommandTest {
     }
 
     @Test
+    void anExportOfReviewedFacesIsADetectionSetTheEvaluationReads() throws Exception {
+        String img = Path.of("sample-data/astronaut.png").toAbsolutePath().toString();
+        String geometry = String.format(Locale.ROOT, "%.2f,%.2f,%.2f,%.2f,1.0,%s", face.x(), face.y(), face.width(),
+                face.height(), "204.58,101.52,245.77,103.09,224.44,128.66,201.30,139.28,244.72,141.08");
+        Path csv = tmp.resolve("reviewed/faces.csv");
+        Files.createDirectories(csv.getParent());
+        Files.writeString(csv, "image,face,x,y,width,height,score,left_eye_x,left_eye_y,right_eye_x,right_eye_y,"
+                + "nose_x,nose_y,mouth_left_x,mouth_left_y,mouth_right_x,mouth_right_y,reviewed,not_a_face\n"
+                + img + ",1," + geometry + ",true,false\n"
+                + img + ",2,10,400,60,60,0.8,20,420,40,420,30,430,22,440,38,440,true,true\n");
+        Path set = tmp.resolve("exported");
+        MainTest.Run ex = MainTest.faceattr("export", "--from", csv.toString(), "--format", "wider", "--out",
+                set.toString());
+        assertEquals(0, ex.code(), ex.err());
+        assertTrue(ex.out().contains("1 faces exported") && ex.out().contains("1 hard negatives"), ex.out());
+        MainTest.Run ev = MainTest.faceattr("eval-detector", "--data", "wider:" + set, "--out",
+                tmp.resolve("exported-report").toString(), "--all", "--device", "cpu");
+        assertEquals(0, ev.code(), ev.err());
+        assertTrue(ev.out().contains("AP 1.0000 (IoU 0.5) over 1 faces in 1 images"), ev.out());
+        MainTest.Run bad = MainTest.faceattr("export", "--from", csv.toString(), "--format", "coco", "--out",
+                tmp.resolve("coco").toString());
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("--format: unknown dataset kind 'coco'") && bad.err().contains("or wider"),
+                bad.err());
+    }
+
+    @Test
     void aWrongKindOrFolderIsNamed() {
         MainTest.Run kind = MainTest.faceattr("eval-detector", "--data", "fddb:" + tmp, "--out", tmp.resolve("x")
                 .toString());

@@ -14,6 +14,15 @@ public enum DetectionKind {
 
     private final String key;
 
+    /**
+     * @param split {@code train} or {@code val}
+     * @return the file beside WIDER's annotations that holds the boxes a person marked "not a face"
+     *     (our export's hard negatives), in WIDER's entry layout with {@code x y w h} lines
+     */
+    public static String hardNegativesFile(String split) {
+        return "faceattr_hard_negatives_" + split + ".txt";
+    }
+
     DetectionKind(String key) {
         this.key = key;
     }

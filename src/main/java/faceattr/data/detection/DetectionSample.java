@@ -1,6 +1,7 @@
 package faceattr.data.detection;
 
 import faceattr.data.Split;
+import faceattr.detect.Box;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -13,14 +14,18 @@ import java.util.Objects;
  * @param event the WIDER event folder ({@code 0--Parade}), or null outside WIDER's layout
  * @param split the set's split
  * @param faces the annotated faces, possibly none (an image of negatives only)
+ * @param hardNegatives boxes a person marked "not a face" (our export's), which training samples as
+ *     negatives on purpose; empty for WIDER FACE itself
  */
-public record DetectionSample(Path image, String id, String event, Split split, List<GroundTruthFace> faces) {
+public record DetectionSample(Path image, String id, String event, Split split, List<GroundTruthFace> faces,
+        List<Box> hardNegatives) {
     /** Checks and copies. */
     public DetectionSample {
         Objects.requireNonNull(image, "image");
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(split, "split");
         faces = List.copyOf(faces);
+        hardNegatives = List.copyOf(hardNegatives);
     }
 
     /** @return how many faces are scored (not ignored regions) */

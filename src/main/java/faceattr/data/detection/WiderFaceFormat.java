@@ -42,6 +42,9 @@ final class WiderFaceFormat {
      * @param images the images folder, relative to the set's root
      */
     private record Part(String file, Split split, String images) {
+        String splitName() {
+            return split == Split.VAL ? "val" : "train";
+        }
     }
 
     private static final List<Part> PARTS = List.of(
@@ -66,10 +69,73 @@ final class WiderFaceFormat {
             } catch (IOException e) {
                 throw new FaceAttrException(file, "cannot read the annotations: " + e.getMessage(), e);
             }
-            new Reader(lines, part, root.resolve(part.images()), minSize, report, out).read();
+            Map<String, List<Box>> negatives = hardNegatives(dir, part, report);
+            int before = out.size();
+            new Reader(lines, part, root.resolve(part.images()), minSize, report, out, negatives).read();
+            for (DetectionSample s : out.subList(before, out.size())) {
+                negatives.remove(s.id());
+            }
+            negatives.forEach((id, boxes) -> report.skip("hard negatives of an image not in the annotations",
+                    DetectionKind.hardNegativesFile(part.splitName()) + ": " + id));
         }
         return new DetectionSet(out, report.build());
     }
+
+    /**
+     * Our export's "not a face" boxes, in WIDER's entry layout with {@code x y w h} lines, when
+     * the file is there.
+     */
+    private static Map<String, List<Box>> hardNegatives(Path dir, Part part, LoadReport.Builder report)
+            throws FaceAttrException {
+        Map<String, List<Box>> out = new LinkedHashMap<>();
+        Path file = dir.resolve(DetectionKind.hardNegativesFile(part.splitName()));
+        if (!Files.isRegularFile(file)) {
+            return out;
+        }
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new FaceAttrException(file, "cannot read the hard negatives: " + e.getMessage(), e);
+        }
+        int i = 0;
+        while (i < lines.size()) {
+            String name = lines.get(i++).strip();
+            if (name.isEmpty()) {
+                continue;
+            }
+            String where = file.getFileName() + ":" + i;
+            int count = -1;
+            if (isImageName(name) && i < lines.size()) {
+                try {
+                    count = Integer.parseInt(lines.get(i).strip());
+                } catch (NumberFormatException e) {
+                    count = -1;
+                }
+            }
+            List<Box> boxes = new ArrayList<>();
+            for (int r = 0; count >= 0 && r < count; r++) {
+                double[] v = i + 1 + r < lines.size() ? numbers(lines.get(i + 1 + r)) : null;
+                if (v == null || v.length < 4 || !(v[2] > 0 && v[3] > 0)) {
+                    count = -1;
+                } else {
+                    boxes.add(new Box(v[0], v[1], v[2], v[3]));
+                }
+            }
+            if (count < 0) {
+                report.skip("hard negatives entry malformed (the image's 'not a face' boxes are not used)",
+                        where + ": " + name);
+                while (i < lines.size() && !isImageName(lines.get(i).strip())) {
+                    i++;
+                }
+                continue;
+            }
+            i += 1 + count;
+            out.put(name, boxes);
+        }
+        return out;
+    }
+
 
     /** @return whether a line names an image (WIDER's are JPEG; others are accepted too) */
     static boolean isImageName(String line) {
@@ -85,16 +151,18 @@ final class WiderFaceFormat {
         private final double minSize;
         private final LoadReport.Builder report;
         private final List<DetectionSample> out;
+        private final Map<String, List<Box>> negatives;
         private int i;
 
         Reader(List<String> lines, Part part, Path images, double minSize, LoadReport.Builder report,
-                List<DetectionSample> out) {
+                List<DetectionSample> out, Map<String, List<Box>> negatives) {
             this.lines = lines;
             this.part = part;
             this.images = images;
             this.minSize = minSize;
             this.report = report;
             this.out = out;
+            this.negatives = negatives;
         }
 
         private String where(int line) {
@@ -193,7 +261,7 @@ final class WiderFaceFormat {
             }
             int slash = name.indexOf('/');
             String event = slash > 0 && name.substring(0, slash).matches("\\d+--.+") ? name.substring(0, slash) : null;
-            out.add(new DetectionSample(image, name, event, part.split(), faces));
+            out.add(new DetectionSample(image, name, event, part.split(), faces, negatives.getOrDefault(name, List.of())));
             report.used();
         }
     }
