@@ -1,0 +1,7 @@
+/**
+ * Fine-tuning the RFEMTC detector (docs/detection-training.md): the training crops of each stage,
+ * mined from annotated images by their overlap with the faces ({@link CropMiner}: positives,
+ * part faces, negatives, the hard negatives a person marked, ignored regions left out).
+ * <p>May depend on: data.detection, detect.
+ */
+package faceattr.detect.train;
