@@ -52,6 +52,10 @@ final class EvalDetectorCommand extends Subcommand {
     @Option(names = "--rfe", description = "Include the receptive-field enhancement blocks in the nets.")
     private boolean rfe;
 
+    @Option(names = "--detector", paramLabel = "DIR", description = "A fine-tuned detector folder (from "
+            + "train-detector) instead of the pretrained cascade.")
+    private Path detector;
+
     @Mixin
     private EngineOption engine;
 
@@ -69,7 +73,7 @@ final class EvalDetectorCommand extends Subcommand {
         DetectionKind kind = Checks.usage(spec, () -> DetectionKind.of(data.substring(0, colon)));
         Checks.check(spec, "--min-size", minSize, v -> v >= 0, "at least 0");
         DetectorSettings settings = Checks.usage(spec, () -> DetectorSettings.builder().optMinFace(minFace)
-                .optThreshold(threshold).optMaxSide(maxSide).optRfe(rfe).build());
+                .optThreshold(threshold).optMaxSide(maxSide).optRfe(rfe).optDetector(detector).build());
         DeviceChoice where = device.inference(engine.get(), err);
         CliProgress progress = new CliProgress(err);
         try {

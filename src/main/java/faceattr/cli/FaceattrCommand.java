@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
         description = {"Face detection and attribute estimation on image files (docs/cli.md).",
             "'faceattr COMMAND --help' lists a command's options."},
         subcommands = {DetectCommand.class, AnalyzeCommand.class, ModelsCommand.class, TrainCommand.class,
-            EvalCommand.class, EvalDetectorCommand.class, ExportCommand.class, BenchCommand.class, InfoCommand.class,
+            EvalCommand.class, TrainDetectorCommand.class, EvalDetectorCommand.class, ExportCommand.class, BenchCommand.class, InfoCommand.class,
             EngineCommand.class, HelpCommand.class},
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:ok", "1:some inputs failed (each named on stderr; the rest processed) or an error",

@@ -4,6 +4,6 @@
  * progress lines. Writes ROI zips through {@link faceattr.io.roi.RoiZipWriter} (ImageJ's ROI
  * format, no display needed) and never opens a window.
  * <p>May depend on: core, labels, image, engine, io, io.roi, detect, model, model.io, estimate,
- * reference, analysis, data, data.detection, detect.eval, curate, train.
+ * reference, analysis, data, data.detection, detect.eval, detect.train, curate, train.
  */
 package faceattr.cli;

@@ -16,10 +16,13 @@ package faceattr.detect;
  * @param nmsOnet "min" overlap for NMS after O-Net
  * @param maxSide images whose longer side exceeds this are downscaled for detection (0 = never)
  * @param rfe whether the receptive-field enhancement blocks are part of the nets
+ * @param detector a fine-tuned detector folder ({@link DetectorFolder}) whose weights replace the
+ *     pretrained ones, or null for the pretrained cascade; its card decides whether the blocks are
+ *     part of the nets
  */
 public record DetectorSettings(double minFace, double scaleFactor, double pnetThreshold, double rnetThreshold,
         double onetThreshold, double nmsPerScale, double nmsAcrossScales, double nmsRnet, double nmsOnet,
-        int maxSide, boolean rfe) {
+        int maxSide, boolean rfe, java.nio.file.Path detector) {
 
     /** The defaults. */
     public static final DetectorSettings DEFAULT = builder().build();
@@ -62,6 +65,7 @@ public record DetectorSettings(double minFace, double scaleFactor, double pnetTh
         b.nmsO = nmsOnet;
         b.maxSide = maxSide;
         b.rfe = rfe;
+        b.detector = detector;
         return b;
     }
 
@@ -78,6 +82,7 @@ public record DetectorSettings(double minFace, double scaleFactor, double pnetTh
         private double nmsO = 0.7;
         private int maxSide = 4096;
         private boolean rfe = false;
+        private java.nio.file.Path detector;
 
         private Builder() {
         }
@@ -127,6 +132,15 @@ public record DetectorSettings(double minFace, double scaleFactor, double pnetTh
             return this;
         }
 
+        /**
+         * @param folder a fine-tuned detector folder, or null for the pretrained cascade (the default)
+         * @return this builder
+         */
+        public Builder optDetector(java.nio.file.Path folder) {
+            detector = folder;
+            return this;
+        }
+
         /** @param on include the receptive-field enhancement blocks (default false) @return this */
         public Builder optRfe(boolean on) {
             rfe = on;
@@ -136,7 +150,7 @@ public record DetectorSettings(double minFace, double scaleFactor, double pnetTh
         /** @return the settings */
         public DetectorSettings build() {
             return new DetectorSettings(minFace, scaleFactor, pnet, rnet, onet, nmsScale, nmsAll, nmsR, nmsO, maxSide,
-                    rfe);
+                    rfe, detector);
         }
     }
 }

@@ -109,12 +109,11 @@ public final class RfemtcDetector implements FaceDetector {
 
     static RfemtcDetector create(DetectorSettings settings, Lanes lanes, int stripOutputs,
             InferenceEngine engine) throws FaceAttrException {
+        DetectorFolder.Card card = settings.detector() == null ? null : DetectorFolder.read(settings.detector());
         NDManager m = Engines.newManager();
         List<StageNet> stages = new ArrayList<>();
         try {
-            CascadeNet[] nets = {load(m, CascadeNet.Stage.PNET, "pnet.tflite", settings.rfe()),
-                load(m, CascadeNet.Stage.RNET, "rnet.tflite", settings.rfe()),
-                load(m, CascadeNet.Stage.ONET, "onet.tflite", settings.rfe())};
+            CascadeNet[] nets = loadAll(m, settings.detector(), card, settings.rfe());
             for (CascadeNet n : nets) {
                 stages.add(engine == InferenceEngine.ONNXRUNTIME ? StageNet.onnxRuntime(n) : StageNet.pytorch(n, m));
             }
@@ -144,6 +143,28 @@ public final class RfemtcDetector implements FaceDetector {
         try (NDManager m = Engines.newManager()) {
             return StageNet.onnx(load(m, s, stage + ".tflite", rfe));
         }
+    }
+
+    /**
+     * The three stages: the pretrained weights, then a detector folder's in their place.
+     *
+     * @param m the manager
+     * @param folder the detector folder, or null
+     * @param card its card (read), or null
+     * @param rfe with the blocks, when there is no folder (a folder's card decides otherwise)
+     */
+    static CascadeNet[] loadAll(NDManager m, java.nio.file.Path folder, DetectorFolder.Card card, boolean rfe)
+            throws FaceAttrException {
+        boolean withBlocks = card != null ? card.rfe() : rfe;
+        CascadeNet[] nets = {load(m, CascadeNet.Stage.PNET, "pnet.tflite", withBlocks),
+            load(m, CascadeNet.Stage.RNET, "rnet.tflite", withBlocks),
+            load(m, CascadeNet.Stage.ONET, "onet.tflite", withBlocks)};
+        if (card != null) {
+            for (int i = 0; i < nets.length; i++) {
+                DetectorFolder.apply(folder, DetectorFolder.STAGES.get(i), nets[i].getParameters().stream().toList());
+            }
+        }
+        return nets;
     }
 
     /** Builds one stage and loads its weights; package-private for tests. */

@@ -151,6 +151,7 @@ public final class DetectorEvaluator {
         det.put("threshold", settings.onetThreshold());
         det.put("max_side", settings.maxSide());
         det.put("rfe", settings.rfe());
+        det.put("detector", settings.detector() == null ? "pretrained" : settings.detector().toString());
         m.put("detector", det);
         write(out, m, curves, used, images);
         return new Report(curve, m);
