@@ -152,6 +152,35 @@ class EvalDetectorCommandTest {
     }
 
     @Test
+    void trainDetectorWritesAFolderThatDetectAndEvalDetectorUse() throws Exception {
+        Path set = set("train-cli", false);
+        Path detector = tmp.resolve("detector");
+        MainTest.Run t = MainTest.faceattr("train-detector", "--data", "wider:" + set, "--out", detector.toString(),
+                "--stages", "pnet", "--epochs", "1", "--batch", "16", "--device", "cpu");
+        assertEquals(0, t.code(), t.err());
+        assertTrue(t.out().contains("pnet epoch 1/1: loss="), t.out());
+        assertTrue(t.out().contains("detector: " + detector), t.out());
+        for (String f : List.of("detector.json", "pnet.safetensors", "rnet.safetensors", "onet.safetensors")) {
+            assertTrue(Files.isRegularFile(detector.resolve(f)), f);
+        }
+        MainTest.Run d = MainTest.faceattr("detect", "--detector", detector.toString(), "--out",
+                tmp.resolve("detected").toString(), "sample-data/astronaut.png");
+        assertEquals(0, d.code(), d.err());
+        assertTrue(Files.readString(tmp.resolve("detected/faces.csv")).lines().count() >= 2, "a face row");
+
+        // A folder that is not a detector, and a damaged one, are named with what to do.
+        MainTest.Run none = MainTest.faceattr("detect", "--detector", tmp.toString(), "--out",
+                tmp.resolve("d2").toString(), "sample-data/astronaut.png");
+        assertEquals(1, none.code());
+        assertTrue(none.err().contains("not a detector folder (no detector.json)"), none.err());
+        Files.writeString(detector.resolve("rnet.safetensors"), "truncated");
+        MainTest.Run broken = MainTest.faceattr("eval-detector", "--detector", detector.toString(), "--data",
+                "wider:" + set, "--out", tmp.resolve("r2").toString());
+        assertEquals(1, broken.code());
+        assertTrue(broken.err().contains("rnet.safetensors"), broken.err());
+    }
+
+    @Test
     void aWrongKindOrFolderIsNamed() {
         MainTest.Run kind = MainTest.faceattr("eval-detector", "--data", "fddb:" + tmp, "--out", tmp.resolve("x")
                 .toString());

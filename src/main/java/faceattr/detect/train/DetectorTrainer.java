@@ -116,6 +116,8 @@ public final class DetectorTrainer {
         }
         Map<String, Map<String, Object>> metrics = new LinkedHashMap<>();
         List<String> done = new ArrayList<>();
+        // The blocks' branches start from random weights: drawn from the run's seed.
+        Engines.engine().setRandomSeed((int) options.seed());
         try (DetectorNets nets = DetectorNets.load(null, true, gpu)) {
             for (int si = 0; si < options.stages().size(); si++) {
                 String stage = options.stages().get(si);

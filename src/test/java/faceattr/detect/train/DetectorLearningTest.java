@@ -132,6 +132,22 @@ class DetectorLearningTest {
     }
 
     @Test
+    void theSameSeedTrainsTheSameWeights() throws Exception {
+        DetectionSet small = DetectionKind.WIDER.load(set("small", 8, 0, 3, false), 12);
+        DetectorTrainer.Options o = new DetectorTrainer.Options(List.of("pnet", "onet"), 1, 16, 3e-3, false, 9, 12);
+        new DetectorTrainer(o).run(small, tmp.resolve("a"), Progress.NONE, l -> { }, -1);
+        new DetectorTrainer(o).run(small, tmp.resolve("b"), Progress.NONE, l -> { }, -1);
+        for (String stage : List.of("pnet", "onet")) {
+            assertTrue(java.util.Arrays.equals(Files.readAllBytes(tmp.resolve("a/" + stage + ".safetensors")),
+                    Files.readAllBytes(tmp.resolve("b/" + stage + ".safetensors"))), stage + " differs between runs");
+        }
+        new DetectorTrainer(new DetectorTrainer.Options(List.of("pnet", "onet"), 1, 16, 3e-3, false, 10, 12))
+                .run(small, tmp.resolve("c"), Progress.NONE, l -> { }, -1);
+        assertTrue(!java.util.Arrays.equals(Files.readAllBytes(tmp.resolve("a/pnet.safetensors")),
+                Files.readAllBytes(tmp.resolve("c/pnet.safetensors"))), "another seed, other crops, other weights");
+    }
+
+    @Test
     void fineTuningTheBlocksRaisesRecallAndShuffledBoxesDoNot() throws Exception {
         DetectorTrainer.Options o = new DetectorTrainer.Options(List.of("pnet", "rnet", "onet"), 4, 32, 3e-3, false,
                 5, 12);
