@@ -56,6 +56,8 @@ public final class DetectFacesPlugin implements PlugIn {
     public static final String KEY_ENGINE = "engine";
     /** Macro key: where the networks run, {@code auto} (default), {@code cpu}, {@code gpu} or {@code gpu:N}. */
     public static final String KEY_DEVICE = "device";
+    /** Macro key: a fine-tuned detector folder (Train Face Detector's), empty for the pretrained cascade. */
+    public static final String KEY_DETECTOR = "detector";
     /** {@value #KEY_SLICES} value: every z/t plane. */
     public static final String SLICES_ALL = "all";
     /** {@value #KEY_SLICES} value: the plane on display. */
@@ -132,7 +134,7 @@ public final class DetectFacesPlugin implements PlugIn {
         Options options = choice.options();
         DetectorSettings settings;
         try {
-            settings = options.settings();
+            settings = options.settings().toBuilder().optDetector(choice.detector()).build();
         } catch (IllegalArgumentException e) {
             error(command, e.getMessage());
             return;
@@ -306,8 +308,10 @@ public final class DetectFacesPlugin implements PlugIn {
      * @param model the {@value AnalyzeFacesPlugin#KEY_MODEL} value, or null without that field
      * @param engine the inference engine
      * @param device where the networks run
+     * @param detector a fine-tuned detector folder, or null for the pretrained cascade
      */
-    record Choice(Options options, String model, InferenceEngine engine, faceattr.engine.DeviceChoice device) {
+    record Choice(Options options, String model, InferenceEngine engine, faceattr.engine.DeviceChoice device,
+            java.nio.file.Path detector) {
     }
 
     /**
@@ -349,6 +353,9 @@ public final class DetectFacesPlugin implements PlugIn {
         String device = macro ? faceattr.engine.DeviceChoice.DEFAULT.key()
                 : Prefs.get(prefs + KEY_DEVICE, faceattr.engine.DeviceChoice.DEFAULT.key());
         gd.addStringField("Device (auto, cpu, gpu or gpu:N):", device, 8);
+        String detector = macro ? "" : Prefs.get(prefs + KEY_DETECTOR, "");
+        gd.addDirectoryField("Detector (empty: the pretrained cascade; or a Train Face Detector folder):", detector,
+                30);
         gd.showDialog();
         if (gd.wasCanceled()) {
             return null;
@@ -366,6 +373,7 @@ public final class DetectFacesPlugin implements PlugIn {
             error(title, KEY_DEVICE + ": " + e.getMessage());
             return null;
         }
+        String chosenDetector = gd.getNextString().trim();
         if (gd.invalidNumber()) {
             error(title, KEY_MIN_FACE + " and " + KEY_THRESHOLD + " must be numbers.");
             return null;
@@ -379,8 +387,10 @@ public final class DetectFacesPlugin implements PlugIn {
             }
             Prefs.set(prefs + KEY_ENGINE, chosenEngine.key());
             Prefs.set(prefs + KEY_DEVICE, chosenDevice.key());
+            Prefs.set(prefs + KEY_DETECTOR, chosenDetector);
         }
-        return new Choice(new Options(minFace, threshold, add, all), chosenModel, chosenEngine, chosenDevice);
+        return new Choice(new Options(minFace, threshold, add, all), chosenModel, chosenEngine, chosenDevice,
+                chosenDetector.isEmpty() ? null : java.nio.file.Path.of(chosenDetector));
     }
 
     /**

@@ -23,6 +23,6 @@
  * the image, origin at the top-left corner of the top-left pixel, the same as ImageJ's area ROIs;
  * the one conversion to ImageJ's pixel-centre convention for point ROIs is in {@link faceattr.ij.FaceOverlay}.
  * <p>May depend on: ImageJ, core, labels, engine, io, io.roi, detect, align, model.io, estimate,
- * reference, analysis, data, curate, train.
+ * reference, analysis, data, data.detection, detect.train, curate, train.
  */
 package faceattr.ij;
