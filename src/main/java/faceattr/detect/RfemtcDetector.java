@@ -262,6 +262,36 @@ public final class RfemtcDetector implements FaceDetector {
         }
     }
 
+    /**
+     * The candidates the cascade passes on after its first stages, for training the next stage on
+     * the boxes it will really see (MTCNN's hard example mining).
+     *
+     * @param image the image
+     * @param stages 1: after P-Net (regressed and squared, what R-Net receives); 2: after R-Net
+     *     (what O-Net receives)
+     * @return the candidate boxes in pixels of the image, clipped to it
+     */
+    public List<Box> proposals(RgbImage image, int stages) {
+        if (stages != 1 && stages != 2) {
+            throw new IllegalArgumentException("stages must be 1 (after P-Net) or 2 (after R-Net), got " + stages);
+        }
+        ImageWork w = ImageWork.of(image, settings.maxSide());
+        scan.scan(w, Math.max(Pyramid.WINDOW, settings.minFace() * w.factor), Progress.NONE);
+        if (stages == 2) {
+            refiner.refine(List.of(w), Progress.NONE);
+        }
+        List<DetectedFace> boxes = new ArrayList<>(w.candidates.size());
+        Landmarks none = new Landmarks(new double[2 * Landmarks.COUNT]);
+        for (Candidate c : w.candidates) {
+            boxes.add(new DetectedFace(c.box(), c.score, none));
+        }
+        List<Box> out = new ArrayList<>(boxes.size());
+        for (DetectedFace d : w.toOriginal(boxes)) {
+            out.add(d.box());
+        }
+        return out;
+    }
+
     @Override
     public void close() {
         if (ownLanes) {

@@ -121,7 +121,9 @@ public final class DetectorTrainer {
         try (DetectorNets nets = DetectorNets.load(null, true, gpu)) {
             for (int si = 0; si < options.stages().size(); si++) {
                 String stage = options.stages().get(si);
-                Map<String, Object> m = trainStage(nets, stage, train, si, progress, log);
+                Map<String, List<Box>> proposals = proposals(stage, train, done.isEmpty() ? null : out, progress,
+                        log);
+                Map<String, Object> m = trainStage(nets, stage, train, si, proposals, progress, log);
                 metrics.put(stage, m);
                 done.add(stage);
                 nets.save(out, card(set, train, done, metrics));
@@ -154,13 +156,49 @@ public final class DetectorTrainer {
         return c;
     }
 
+    /**
+     * R-Net and O-Net also learn from the boxes the stages before them pass on (MTCNN's hard
+     * example mining): the detector as trained so far (the folder written after the last stage,
+     * else the pretrained cascade) runs on every training image once per stage.
+     *
+     * @return per image id, the candidates the stage will receive; empty for P-Net
+     */
+    private Map<String, List<Box>> proposals(String stage, List<DetectionSample> train, Path folder,
+            Progress progress, Consumer<String> log) throws FaceAttrException {
+        int before = faceattr.detect.DetectorFolder.STAGES.indexOf(stage);
+        Map<String, List<Box>> out = new java.util.HashMap<>();
+        if (before == 0) {
+            return out;
+        }
+        faceattr.detect.DetectorSettings s = faceattr.detect.DetectorSettings.builder()
+                .optMinFace(Math.max(12, options.minSize())).optRfe(true).optDetector(folder).build();
+        int total = 0;
+        try (faceattr.detect.RfemtcDetector d = faceattr.detect.RfemtcDetector.create(s)) {
+            for (int i = 0; i < train.size(); i++) {
+                DetectionSample sample = train.get(i);
+                progress.report(0, stage + ": candidates of the earlier stages, image " + (i + 1) + "/" + train.size());
+                progress.checkCancelled();
+                try {
+                    List<Box> boxes = d.proposals(ImageFiles.read(sample.image()), before);
+                    out.put(sample.id(), boxes);
+                    total += boxes.size();
+                } catch (FaceAttrException e) {
+                    // unreadable: named by the epoch loop
+                }
+            }
+        }
+        log.accept(String.format(Locale.ROOT, "%s: %d candidates of the earlier stages in %d images", stage, total,
+                train.size()));
+        return out;
+    }
+
     /** The loss weights of a stage: classification, box, landmarks (MTCNN's). */
     private static double[] weights(String stage) {
         return stage.equals("onet") ? new double[] {1, 0.5, 1} : new double[] {1, 0.5, 0.5};
     }
 
     private Map<String, Object> trainStage(DetectorNets nets, String stage, List<DetectionSample> train, int stageIndex,
-            Progress progress, Consumer<String> log) throws FaceAttrException {
+            Map<String, List<Box>> proposals, Progress progress, Consumer<String> log) throws FaceAttrException {
         int size = DetectorNets.inputSize(stage);
         Set<String> trainable = new HashSet<>(nets.trainable(stage, options.trainAll()));
         List<Pair<String, Parameter>> params = new ArrayList<>();
@@ -198,8 +236,11 @@ public final class DetectorTrainer {
                             }
                             continue;
                         }
-                        for (MinedCrop m : CropMiner.mine(img.width(), img.height(), s.faces(), s.hardNegatives(),
-                                new Random(seed(stageIndex, epoch, train.indexOf(s))), mining)) {
+                        Random rng = new Random(seed(stageIndex, epoch, train.indexOf(s)));
+                        List<MinedCrop> mined = new ArrayList<>(CropMiner.mine(img.width(), img.height(), s.faces(),
+                                s.hardNegatives(), rng, mining));
+                        mined.addAll(fromProposals(proposals.getOrDefault(s.id(), List.of()), s, rng, mining));
+                        for (MinedCrop m : mined) {
                             chunkImages.add(img);
                             chunkCrops.add(m);
                         }
@@ -247,6 +288,27 @@ public final class DetectorTrainer {
             }
         }
         return last;
+    }
+
+    /**
+     * @return the earlier stages' candidates as crops: every positive and part face, and negatives
+     *     up to three per positive (at least {@link CropMiner.Options#minNegatives()}), chosen at random
+     */
+    static List<MinedCrop> fromProposals(List<Box> boxes, DetectionSample s, Random rng, CropMiner.Options o) {
+        List<MinedCrop> keep = new ArrayList<>();
+        List<MinedCrop> negatives = new ArrayList<>();
+        for (Box b : boxes) {
+            MinedCrop c = b.width() >= o.minSide() ? CropMiner.label(b, s.faces(), o) : null;
+            if (c == null) {
+                continue;
+            }
+            (c.kind() == CropKind.NEGATIVE ? negatives : keep).add(c);
+        }
+        long positives = keep.stream().filter(c -> c.kind() == CropKind.POSITIVE).count();
+        Collections.shuffle(negatives, rng);
+        int quota = (int) Math.max(o.minNegatives(), o.negativesPerPositive() * positives);
+        keep.addAll(negatives.subList(0, Math.min(quota, negatives.size())));
+        return keep;
     }
 
     /** The seed of one stage, epoch and image (or -1 for the epoch's order): the run's seed decides all. */
