@@ -45,15 +45,28 @@ final class ModelsCommand extends Subcommand {
             err().println("warning: not a usable model: " + p);
         }
         out().println("default: " + Estimators.defaultChoice(store));
+        faceattr.detect.DetectorStore detectors = new faceattr.detect.DetectorStore(store);
+        out().println("detectors in " + detectors.root() + ":");
+        out().printf(Locale.ROOT, "  %-24s %s%n", "pretrained", "the bundled MTCNN cascade (the default)");
+        for (String d : detectors.list()) {
+            out().printf(Locale.ROOT, "  %s%n", d);
+        }
         return 0;
     }
 
-    @Command(name = "install", description = "Copy a trained model folder into the store.")
-    int install(@Parameters(paramLabel = "PATH", description = "The model folder.") Path path,
+    @Command(name = "install", description = "Copy a trained model folder, or a detector folder of "
+            + "train-detector, into the store.")
+    int install(@Parameters(paramLabel = "PATH", description = "The model or detector folder.") Path path,
             @Option(names = "--name", paramLabel = "N", description = "Install it under this name "
                     + "(default: the folder's name).") String name,
             @Option(names = "--replace", description = "Replace an installed model of that name.") boolean replace)
             throws FaceAttrException {
+        if (java.nio.file.Files.isRegularFile(path.resolve(faceattr.detect.DetectorFolder.CARD))) {
+            Path d = new faceattr.detect.DetectorStore(store()).install(path, name, replace);
+            out().println("installed detector " + d.getFileName() + " in " + d + " (use it with --detector "
+                    + d.getFileName() + ")");
+            return 0;
+        }
         ModelStore.Installed m = store().install(path, name, replace);
         out().println("installed " + m.name() + " in " + m.dir());
         return 0;
@@ -101,9 +114,15 @@ final class ModelsCommand extends Subcommand {
         return 0;
     }
 
-    @Command(name = "remove", description = "Remove an installed model.")
-    int remove(@Parameters(paramLabel = "NAME", description = "The model's name.") String name)
-            throws FaceAttrException {
+    @Command(name = "remove", description = "Remove an installed model, or an installed detector.")
+    int remove(@Parameters(paramLabel = "NAME", description = "The model's or detector's name.") String name,
+            @Option(names = "--detector", description = "Remove the installed detector of that name.")
+            boolean detector) throws FaceAttrException {
+        if (detector) {
+            new faceattr.detect.DetectorStore(store()).remove(name);
+            out().println("removed detector " + name);
+            return 0;
+        }
         store().remove(name);
         out().println("removed " + name);
         return 0;

@@ -61,8 +61,9 @@ public final class DetectorFolder {
     public static Card read(Path folder) throws FaceAttrException {
         Path card = folder.resolve(CARD);
         if (!Files.isRegularFile(card)) {
-            throw new FaceAttrException(folder, "not a detector folder (no " + CARD + "); give the --out folder of "
-                    + "'faceattr train-detector'", null);
+            throw new FaceAttrException(folder, (Files.isDirectory(folder) ? "not a detector folder (no " + CARD + ")"
+                    : "no such detector folder, and no installed detector of that name") + "; give the --out folder "
+                    + "of 'faceattr train-detector' or an installed detector's name ('faceattr models list')", null);
         }
         try {
             com.google.gson.JsonElement json = Json.parse(Files.readString(card, StandardCharsets.UTF_8));

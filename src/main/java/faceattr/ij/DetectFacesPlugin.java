@@ -56,7 +56,7 @@ public final class DetectFacesPlugin implements PlugIn {
     public static final String KEY_ENGINE = "engine";
     /** Macro key: where the networks run, {@code auto} (default), {@code cpu}, {@code gpu} or {@code gpu:N}. */
     public static final String KEY_DEVICE = "device";
-    /** Macro key: a fine-tuned detector folder (Train Face Detector's), empty for the pretrained cascade. */
+    /** Macro key: an installed detector's name or a Train Face Detector folder; empty for the pretrained cascade. */
     public static final String KEY_DETECTOR = "detector";
     /** {@value #KEY_SLICES} value: every z/t plane. */
     public static final String SLICES_ALL = "all";
@@ -354,7 +354,7 @@ public final class DetectFacesPlugin implements PlugIn {
                 : Prefs.get(prefs + KEY_DEVICE, faceattr.engine.DeviceChoice.DEFAULT.key());
         gd.addStringField("Device (auto, cpu, gpu or gpu:N):", device, 8);
         String detector = macro ? "" : Prefs.get(prefs + KEY_DETECTOR, "");
-        gd.addDirectoryField("Detector (empty: the pretrained cascade; or a Train Face Detector folder):", detector,
+        gd.addDirectoryField("Detector (empty: the pretrained cascade; an installed detector or a folder):", detector,
                 30);
         gd.showDialog();
         if (gd.wasCanceled()) {
@@ -390,7 +390,7 @@ public final class DetectFacesPlugin implements PlugIn {
             Prefs.set(prefs + KEY_DETECTOR, chosenDetector);
         }
         return new Choice(new Options(minFace, threshold, add, all), chosenModel, chosenEngine, chosenDevice,
-                chosenDetector.isEmpty() ? null : java.nio.file.Path.of(chosenDetector));
+                new faceattr.detect.DetectorStore(AnalyzeFacesPlugin.store()).resolve(chosenDetector));
     }
 
     /**

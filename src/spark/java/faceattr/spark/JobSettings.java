@@ -15,12 +15,15 @@ import java.io.Serializable;
  * @param threads intra-op threads of each executor's pipeline
  * @param engine the inference engine's key
  * @param device the device key ({@code auto}: each executor takes a usable GPU of its own machine)
+ * @param detectorFolder a detector folder (resolved on the driver; it must be readable at the same path on
+ *     every executor, as model folders must), or null for the pretrained cascade
  */
-record JobSettings(String model, double minFace, double threshold, int threads, String engine, String device)
-        implements Serializable {
+record JobSettings(String model, double minFace, double threshold, int threads, String engine, String device,
+        String detectorFolder) implements Serializable {
 
     DetectorSettings detector() {
-        return DetectorSettings.builder().optMinFace(minFace).optThreshold(threshold).build();
+        return DetectorSettings.builder().optMinFace(minFace).optThreshold(threshold)
+                .optDetector(detectorFolder == null ? null : java.nio.file.Path.of(detectorFolder)).build();
     }
 
     InferenceEngine inferenceEngine() {

@@ -74,6 +74,11 @@ public final class SparkAnalyze implements Callable<Integer> {
     @Option(names = "--threshold", paramLabel = "P", description = "O-Net face probability (default 0.7).")
     double threshold = 0.7;
 
+    @Option(names = "--detector", paramLabel = "NAME|DIR", description = "A fine-tuned detector: an installed "
+            + "detector's name or a train-detector folder, readable at the same path on every executor "
+            + "(default: the pretrained cascade).")
+    String detector;
+
     @Option(names = "--threads", paramLabel = "T", description = "Intra-op threads of each executor's pipeline "
             + "(default: local mode's cores; on a cluster spark.executor.cores, else 1).")
     Integer threads;
@@ -149,6 +154,11 @@ public final class SparkAnalyze implements Callable<Integer> {
         try (AttributeEstimator e = Estimators.open(model, ModelStore.standard(null), InferenceEngine.PYTORCH)) {
             stdout.println("model " + e.name());
         }
+        java.nio.file.Path detectorDir = new faceattr.detect.DetectorStore(ModelStore.standard(null)).resolve(detector);
+        if (detectorDir != null) {
+            faceattr.detect.DetectorFolder.read(detectorDir); // a bad folder fails now, naming it
+            stdout.println("detector " + detectorDir.toAbsolutePath());
+        }
         SparkConf sc = new SparkConf().setAppName("faceattr analyze");
         for (String kv : conf) {
             int eq = kv.indexOf('=');
@@ -199,7 +209,10 @@ public final class SparkAnalyze implements Callable<Integer> {
             boolean local = spark.sparkContext().isLocal();
             int cores = threads != null ? threads : local ? jsc.defaultParallelism()
                     : spark.sparkContext().getConf().getInt("spark.executor.cores", 1);
-            JobSettings settings = new JobSettings(model, minFace, threshold, Math.max(1, cores), engine, device);
+            java.nio.file.Path detectorDir = new faceattr.detect.DetectorStore(ModelStore.standard(null))
+                    .resolve(detector);
+            JobSettings settings = new JobSettings(model, minFace, threshold, Math.max(1, cores), engine, device,
+                    detectorDir == null ? null : detectorDir.toAbsolutePath().toString());
             Map<String, String> hconf = new HashMap<>();
             hadoop.forEach(e -> hconf.put(e.getKey(), e.getValue()));
             LongAccumulator done = jsc.sc().longAccumulator("images done");

@@ -168,6 +168,36 @@ class EvalDetectorCommandTest {
         assertEquals(0, d.code(), d.err());
         assertTrue(Files.readString(tmp.resolve("detected/faces.csv")).lines().count() >= 2, "a face row");
 
+        // Installed by name into the store, used by name, listed, removed.
+        String previous = System.getProperty(faceattr.model.io.ModelStore.PROPERTY);
+        System.setProperty(faceattr.model.io.ModelStore.PROPERTY, tmp.resolve("store").toString());
+        try {
+            MainTest.Run in = MainTest.faceattr("models", "install", detector.toString(), "--name", "cartoons");
+            assertEquals(0, in.code(), in.err());
+            assertTrue(in.out().contains("installed detector cartoons"), in.out());
+            assertTrue(Files.isRegularFile(tmp.resolve("store/detectors/cartoons/detector.json")));
+            MainTest.Run list = MainTest.faceattr("models", "list");
+            assertTrue(list.out().contains("detectors in ") && list.out().contains("  cartoons"), list.out());
+            assertTrue(list.err().isEmpty(), "the detectors folder is not a broken model: " + list.err());
+            MainTest.Run byName = MainTest.faceattr("detect", "--detector", "cartoons", "--out",
+                    tmp.resolve("by-name").toString(), "sample-data/astronaut.png");
+            assertEquals(0, byName.code(), byName.err());
+            MainTest.Run unknown = MainTest.faceattr("detect", "--detector", "nosuch", "--out",
+                    tmp.resolve("unknown").toString(), "sample-data/astronaut.png");
+            assertEquals(1, unknown.code());
+            assertTrue(unknown.err().contains("nosuch: no such detector folder, and no installed detector of that "
+                    + "name"), unknown.err());
+            MainTest.Run rm = MainTest.faceattr("models", "remove", "cartoons", "--detector");
+            assertEquals(0, rm.code(), rm.err());
+            assertTrue(!Files.exists(tmp.resolve("store/detectors/cartoons")));
+        } finally {
+            if (previous == null) {
+                System.clearProperty(faceattr.model.io.ModelStore.PROPERTY);
+            } else {
+                System.setProperty(faceattr.model.io.ModelStore.PROPERTY, previous);
+            }
+        }
+
         // A folder that is not a detector, and a damaged one, are named with what to do.
         MainTest.Run none = MainTest.faceattr("detect", "--detector", tmp.toString(), "--out",
                 tmp.resolve("d2").toString(), "sample-data/astronaut.png");

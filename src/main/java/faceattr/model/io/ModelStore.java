@@ -129,26 +129,65 @@ public final class ModelStore {
      *     {@code replace}) or invalid, or the copy fails; nothing installed is changed then
      */
     public Installed install(Path source, String name, boolean replace) throws FaceAttrException {
-        ModelFolder.read(source); // throws, naming the file, when it is not a valid model
+        Path target = installFolder(source, root, name, replace, "model", ModelFolder::read);
+        return new Installed(target.getFileName().toString(), target, ModelFolder.read(target).card());
+    }
+
+    /** Checks that a folder is what a shelf of the store holds; throws naming the file when not. */
+    @FunctionalInterface
+    public interface Check {
+        /**
+         * @param folder the folder
+         * @throws FaceAttrException when it is not usable, naming the file and what to do
+         */
+        void check(Path folder) throws FaceAttrException;
+    }
+
+    /** The sub-folder of installed detectors (docs/models.md); never listed as a model. */
+    public static final String DETECTORS = "detectors";
+
+    /** @return the folder of installed detectors */
+    public Path detectorsRoot() {
+        return root.resolve(DETECTORS);
+    }
+
+    /**
+     * Copies a checked folder into a shelf of the store: into a hidden temporary folder, checked
+     * again, then renamed into place (an earlier one of that name renamed away first), so an
+     * interrupted install never leaves a half folder that would be listed.
+     *
+     * @param source the folder to install
+     * @param shelf where it goes ({@link #root()} for models, {@link #detectorsRoot()} for detectors)
+     * @param name the name, or null for the source folder's name
+     * @param replace replace an installed folder of that name
+     * @param what "model" or "detector", for messages
+     * @param check the check of the source and of the copy
+     * @return the installed folder
+     * @throws FaceAttrException when the source fails the check, the name is taken (and not
+     *     {@code replace}) or invalid, or the copy fails; nothing installed is changed then
+     */
+    public Path installFolder(Path source, Path shelf, String name, boolean replace, String what, Check check)
+            throws FaceAttrException {
+        check.check(source); // throws, naming the file, when it is not valid
         String n = name == null ? source.toAbsolutePath().normalize().getFileName().toString() : name;
-        if (!validName(n)) {
-            throw new FaceAttrException(null, "'" + n + "' is not a usable model name: use letters, digits, '.', "
-                    + "'_' or '-', not starting with '.', and not 'reference'", null);
+        if (!validName(n) || (shelf.equals(root) && n.equals(DETECTORS))) {
+            throw new FaceAttrException(null, "'" + n + "' is not a usable " + what + " name: use letters, digits, "
+                    + "'.', '_' or '-', not starting with '.', and not 'reference' or '" + DETECTORS + "'", null);
         }
-        Path target = root.resolve(n);
+        Path target = shelf.resolve(n);
         if (Files.exists(target) && !replace) {
-            throw new FaceAttrException(target, "a model with this name is installed already; remove it first or "
-                    + "choose another name", null);
+            throw new FaceAttrException(target, "a " + what + " with this name is installed already; remove it first "
+                    + "or choose another name", null);
         }
         Path tmp = null;
         try {
-            Files.createDirectories(root);
-            tmp = Files.createTempDirectory(root, ".install-" + n + "-");
+            Files.createDirectories(shelf);
+            tmp = Files.createTempDirectory(shelf, ".install-" + n + "-");
             copyTree(source, tmp);
-            ModelFolder.read(tmp); // the copy is complete and intact
+            check.check(tmp); // the copy is complete and intact
             Path old = null;
             if (Files.exists(target)) {
-                old = Files.createTempDirectory(root, ".old-" + n + "-");
+                old = Files.createTempDirectory(shelf, ".old-" + n + "-");
                 Files.delete(old);
                 move(target, old);
             }
@@ -157,10 +196,10 @@ public final class ModelStore {
             if (old != null) {
                 deleteTree(old);
             }
-            return new Installed(n, target, ModelFolder.read(target).card());
+            return target;
         } catch (IOException e) {
-            throw new FaceAttrException(root, "cannot install the model " + source + " here (" + e.getMessage()
-                    + "); check that the folder is writable", e);
+            throw new FaceAttrException(shelf, "cannot install the " + what + " " + source + " here ("
+                    + e.getMessage() + "); check that the folder is writable", e);
         } finally {
             if (tmp != null) {
                 try {
@@ -173,24 +212,38 @@ public final class ModelStore {
     }
 
     /**
+     * Removes an installed folder: renamed away first, so a partly deleted one is never listed.
+     *
+     * @param dir the installed folder
+     * @param what "model" or "detector", for messages
+     * @throws FaceAttrException when it cannot be deleted
+     */
+    public static void removeFolder(Path dir, String what) throws FaceAttrException {
+        try {
+            Path gone = Files.createTempDirectory(dir.getParent(), ".remove-" + dir.getFileName() + "-");
+            Files.delete(gone);
+            move(dir, gone);
+            deleteTree(gone);
+        } catch (IOException e) {
+            throw new FaceAttrException(dir, "cannot remove the " + what + " (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
      * @param name an installed model's name
      * @throws FaceAttrException when it is not installed or cannot be deleted
      */
     public void remove(String name) throws FaceAttrException {
         Path d = find(name).orElseThrow(() -> new FaceAttrException(null, "no installed model named '" + name
                 + "' in " + root + "; 'faceattr models list' shows them", null));
-        try {
-            // Rename first, so that a partly deleted model is never listed.
-            Path gone = Files.createTempDirectory(root, ".remove-" + name + "-");
-            Files.delete(gone);
-            move(d, gone);
-            deleteTree(gone);
-        } catch (IOException e) {
-            throw new FaceAttrException(d, "cannot remove the model (" + e.getMessage() + ")", e);
-        }
+        removeFolder(d, "model");
     }
 
-    static boolean validName(String n) {
+    /**
+     * @param n a name
+     * @return whether it can name an installed model or detector
+     */
+    public static boolean validName(String n) {
         return n != null && n.matches("[A-Za-z0-9_][A-Za-z0-9._-]{0,99}") && !n.equals("reference");
     }
 
@@ -201,7 +254,8 @@ public final class ModelStore {
         }
         try (DirectoryStream<Path> s = Files.newDirectoryStream(root)) {
             for (Path d : s) {
-                if (Files.isDirectory(d) && !d.getFileName().toString().startsWith(".")) {
+                String n = d.getFileName().toString();
+                if (Files.isDirectory(d) && !n.startsWith(".") && !n.equals(DETECTORS)) {
                     out.add(d);
                 }
             }
