@@ -26,6 +26,9 @@ import java.util.Map;
  *   <li>{@code wider_face_split/wider_face_{train,val}_bbx_gt.txt}: every face as
  *       {@code x y w h 0 0 0 invalid 0 0}; with {@code reviewedOnly}, a face nobody reviewed is
  *       written with {@code invalid = 1}, an ignored region, since it may well be a face;</li>
+ *   <li>the faces' 5 landmarks: {@code wider_face_split/faceattr_landmarks_{train,val}.txt}, each
+ *       face's box then its 10 numbers, which the loader attaches to the face of that box (O-Net's
+ *       landmark loss, the landmark error of eval-detector);</li>
  *   <li>boxes marked "not a face": {@code wider_face_split/faceattr_hard_negatives_{train,val}.txt},
  *       in the same entry layout, which WIDER's own tools do not read and our loader attaches to
  *       each image as hard negatives the trainer samples on purpose.</li>
@@ -93,6 +96,7 @@ public final class DetectionExporter {
             LoadReport.Builder report, int[] counts, Progress progress) throws IOException {
         StringBuilder[] gt = {new StringBuilder(), new StringBuilder()};
         StringBuilder[] negatives = {new StringBuilder(), new StringBuilder()};
+        StringBuilder[] points = {new StringBuilder(), new StringBuilder()};
         int n = 0;
         int done = 0;
         for (Map.Entry<String, List<ExportFace>> e : byImage.entrySet()) {
@@ -132,6 +136,7 @@ public final class DetectionExporter {
             }
             counts[0]++;
             List<String> faceLines = new ArrayList<>();
+            List<String> landmarkLines = new ArrayList<>();
             List<String> negativeLines = new ArrayList<>();
             for (ExportFace f : e.getValue()) {
                 String where = f.image() + " face " + f.face();
@@ -146,6 +151,11 @@ public final class DetectionExporter {
                 }
                 boolean ignore = reviewedOnly && !f.reviewed();
                 faceLines.add(line(f.box(), ignore));
+                StringBuilder lm = new StringBuilder(line(f.box(), null));
+                for (double v : f.landmarks().toArray()) {
+                    lm.append(' ').append(String.format(Locale.ROOT, "%.2f", v));
+                }
+                landmarkLines.add(lm.toString());
                 if (ignore) {
                     counts[2]++;
                 } else {
@@ -153,6 +163,9 @@ public final class DetectionExporter {
                 }
             }
             entry(gt[split], name, faceLines, true);
+            if (!landmarkLines.isEmpty()) {
+                entry(points[split], name, landmarkLines, false);
+            }
             if (!negativeLines.isEmpty()) {
                 entry(negatives[split], name, negativeLines, false);
             }
@@ -161,6 +174,10 @@ public final class DetectionExporter {
         String[] names = {"train", "val"};
         for (int s = 0; s < 2; s++) {
             Files.writeString(splitDir.resolve("wider_face_" + names[s] + "_bbx_gt.txt"), gt[s], StandardCharsets.UTF_8);
+            if (points[s].length() > 0) {
+                Files.writeString(splitDir.resolve(DetectionKind.landmarksFile(names[s])), points[s],
+                        StandardCharsets.UTF_8);
+            }
             if (negatives[s].length() > 0) {
                 Files.writeString(splitDir.resolve(DetectionKind.hardNegativesFile(names[s])), negatives[s],
                         StandardCharsets.UTF_8);

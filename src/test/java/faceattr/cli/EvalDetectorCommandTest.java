@@ -144,6 +144,11 @@ class EvalDetectorCommandTest {
                 tmp.resolve("exported-report").toString(), "--all", "--device", "cpu");
         assertEquals(0, ev.code(), ev.err());
         assertTrue(ev.out().contains("AP 1.0000 (IoU 0.5) over 1 faces in 1 images"), ev.out());
+        // The exported landmarks are those the cascade gives this face (faces.csv of an analysis).
+        java.util.regex.Matcher nme = java.util.regex.Pattern.compile("landmark NME ([0-9.]+) \\(inter-pupil\\) over 1 "
+                + "faces").matcher(ev.out());
+        assertTrue(nme.find(), ev.out());
+        assertTrue(Double.parseDouble(nme.group(1)) < 0.05, ev.out());
         MainTest.Run bad = MainTest.faceattr("export", "--from", csv.toString(), "--format", "coco", "--out",
                 tmp.resolve("coco").toString());
         assertEquals(2, bad.code());

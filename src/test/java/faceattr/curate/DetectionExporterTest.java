@@ -73,6 +73,8 @@ class DetectionExporterTest {
         assertEquals(2, first.faces().size());
         assertEquals(new Box(178, 60, 90, 113), first.faces().get(0).box(), "each edge rounded: 267.5 and 172.71 end it");
         assertFalse(first.faces().get(0).ignored());
+        assertEquals(10.0, first.faces().get(0).landmarks().x(0), 1e-9, "the landmarks come back with their face");
+        assertEquals(20.0, first.faces().get(0).landmarks().y(4), 1e-9);
         assertTrue(first.faces().get(1).ignored(), "not reviewed: an ignored region, not a negative");
         assertEquals(List.of(new Box(20, 301, 40, 40)), first.hardNegatives());
         DetectionSample negativesOnly = set.samples().get(1);

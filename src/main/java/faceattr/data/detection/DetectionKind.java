@@ -7,12 +7,24 @@ import java.util.Locale;
 /** The detection set formats {@code --data KIND:PATH} of the detector commands accepts (docs/detection-training.md). */
 public enum DetectionKind {
     /** WIDER FACE: {@code wider_face_split/wider_face_{train,val}_bbx_gt.txt} and {@code WIDER_{train,val}/images/}. */
-    WIDER("wider");
+    WIDER("wider"),
+    /** CelebA's boxes and 5 landmarks (in the wild, or aligned crops); one face per photo. */
+    CELEBA("celeba");
 
     /** The shorter side below which a face is an ignored region unless told otherwise: P-Net's window. */
     public static final double DEFAULT_MIN_SIZE = 12;
 
     private final String key;
+
+    /**
+     * @param split {@code train} or {@code val}
+     * @return the file beside WIDER's annotations that holds the faces' 5 landmarks (our export's),
+     *     in WIDER's entry layout with {@code x y w h} and 10 numbers (x, y of each point in
+     *     {@link faceattr.detect.Landmarks}' order) per line
+     */
+    public static String landmarksFile(String split) {
+        return "faceattr_landmarks_" + split + ".txt";
+    }
 
     /**
      * @param split {@code train} or {@code val}
@@ -43,7 +55,7 @@ public enum DetectionKind {
                 return k;
             }
         }
-        throw new IllegalArgumentException("unknown detection set kind '" + key + "': use wider");
+        throw new IllegalArgumentException("unknown detection set kind '" + key + "': use wider or celeba");
     }
 
     /**
@@ -57,6 +69,7 @@ public enum DetectionKind {
     public DetectionSet load(Path root, double minSize) throws FaceAttrException {
         return switch (this) {
             case WIDER -> WiderFaceFormat.load(root, minSize);
+            case CELEBA -> CelebAFormat.load(root, minSize);
         };
     }
 }

@@ -16,9 +16,12 @@ import java.util.Objects;
  * @param faces the annotated faces, possibly none (an image of negatives only)
  * @param hardNegatives boxes a person marked "not a face" (our export's), which training samples as
  *     negatives on purpose; empty for WIDER FACE itself
+ * @param exhaustive whether every face of the image is annotated (WIDER, our export), so that the
+ *     rest of the image may give negatives; CelebA annotates one face per photo, so its images
+ *     teach boxes and landmarks only
  */
 public record DetectionSample(Path image, String id, String event, Split split, List<GroundTruthFace> faces,
-        List<Box> hardNegatives) {
+        List<Box> hardNegatives, boolean exhaustive) {
     /** Checks and copies. */
     public DetectionSample {
         Objects.requireNonNull(image, "image");

@@ -4,6 +4,7 @@ import faceattr.core.FaceAttrException;
 import faceattr.data.LoadReport;
 import faceattr.data.Split;
 import faceattr.detect.Box;
+import faceattr.detect.Landmarks;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -70,8 +71,10 @@ final class WiderFaceFormat {
                 throw new FaceAttrException(file, "cannot read the annotations: " + e.getMessage(), e);
             }
             Map<String, List<Box>> negatives = hardNegatives(dir, part, report);
+            Map<String, List<double[]>> landmarks = sidecar(dir.resolve(DetectionKind.landmarksFile(part.splitName())),
+                    14, "landmarks", report);
             int before = out.size();
-            new Reader(lines, part, root.resolve(part.images()), minSize, report, out, negatives).read();
+            new Reader(lines, part, root.resolve(part.images()), minSize, report, out, negatives, landmarks).read();
             for (DetectionSample s : out.subList(before, out.size())) {
                 negatives.remove(s.id());
             }
@@ -88,7 +91,22 @@ final class WiderFaceFormat {
     private static Map<String, List<Box>> hardNegatives(Path dir, Part part, LoadReport.Builder report)
             throws FaceAttrException {
         Map<String, List<Box>> out = new LinkedHashMap<>();
-        Path file = dir.resolve(DetectionKind.hardNegativesFile(part.splitName()));
+        sidecar(dir.resolve(DetectionKind.hardNegativesFile(part.splitName())), 4, "hard negatives", report)
+                .forEach((name, rows) -> out.put(name, rows.stream().map(v -> new Box(v[0], v[1], v[2], v[3])).toList()));
+        return out;
+    }
+
+    /**
+     * One of our export's files beside WIDER's annotations, in WIDER's entry layout (the image, a
+     * count, then one line of numbers per box, the first four {@code x y w h}), when it is there.
+     *
+     * @param numbers how many numbers each line holds
+     * @param what the file's content, for the skip reason
+     * @return per image, its lines' numbers
+     */
+    private static Map<String, List<double[]>> sidecar(Path file, int numbers, String what, LoadReport.Builder report)
+            throws FaceAttrException {
+        Map<String, List<double[]>> out = new LinkedHashMap<>();
         if (!Files.isRegularFile(file)) {
             return out;
         }
@@ -96,7 +114,7 @@ final class WiderFaceFormat {
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new FaceAttrException(file, "cannot read the hard negatives: " + e.getMessage(), e);
+            throw new FaceAttrException(file, "cannot read the " + what + ": " + e.getMessage(), e);
         }
         int i = 0;
         while (i < lines.size()) {
@@ -113,29 +131,41 @@ final class WiderFaceFormat {
                     count = -1;
                 }
             }
-            List<Box> boxes = new ArrayList<>();
+            List<double[]> rows = new ArrayList<>();
             for (int r = 0; count >= 0 && r < count; r++) {
                 double[] v = i + 1 + r < lines.size() ? numbers(lines.get(i + 1 + r)) : null;
-                if (v == null || v.length < 4 || !(v[2] > 0 && v[3] > 0)) {
+                if (v == null || v.length != numbers || !(v[2] > 0 && v[3] > 0)) {
                     count = -1;
                 } else {
-                    boxes.add(new Box(v[0], v[1], v[2], v[3]));
+                    rows.add(v);
                 }
             }
             if (count < 0) {
-                report.skip("hard negatives entry malformed (the image's 'not a face' boxes are not used)",
-                        where + ": " + name);
+                report.skip(what + " entry malformed (not used for that image)", where + ": " + name);
                 while (i < lines.size() && !isImageName(lines.get(i).strip())) {
                     i++;
                 }
                 continue;
             }
             i += 1 + count;
-            out.put(name, boxes);
+            out.put(name, rows);
         }
         return out;
     }
 
+    /**
+     * @return the landmarks of the sidecar row whose box is this face's (each edge within half a
+     *     pixel), or null
+     */
+    private static Landmarks landmarksOf(Box face, List<double[]> rows) {
+        for (double[] v : rows) {
+            if (Math.abs(v[0] - face.x()) <= 0.5 && Math.abs(v[1] - face.y()) <= 0.5
+                    && Math.abs(v[2] - face.width()) <= 0.5 && Math.abs(v[3] - face.height()) <= 0.5) {
+                return new Landmarks(java.util.Arrays.copyOfRange(v, 4, 14));
+            }
+        }
+        return null;
+    }
 
     /** @return whether a line names an image (WIDER's are JPEG; others are accepted too) */
     static boolean isImageName(String line) {
@@ -152,10 +182,11 @@ final class WiderFaceFormat {
         private final LoadReport.Builder report;
         private final List<DetectionSample> out;
         private final Map<String, List<Box>> negatives;
+        private final Map<String, List<double[]>> landmarks;
         private int i;
 
         Reader(List<String> lines, Part part, Path images, double minSize, LoadReport.Builder report,
-                List<DetectionSample> out, Map<String, List<Box>> negatives) {
+                List<DetectionSample> out, Map<String, List<Box>> negatives, Map<String, List<double[]>> landmarks) {
             this.lines = lines;
             this.part = part;
             this.images = images;
@@ -163,6 +194,7 @@ final class WiderFaceFormat {
             this.report = report;
             this.out = out;
             this.negatives = negatives;
+            this.landmarks = landmarks;
         }
 
         private String where(int line) {
@@ -257,11 +289,14 @@ final class WiderFaceFormat {
                             trim(minSize)), face);
                     ignored = true;
                 }
-                faces.add(new GroundTruthFace(new Box(row[0], row[1], w, h), ignored, null, attrs));
+                Box box = new Box(row[0], row[1], w, h);
+                faces.add(new GroundTruthFace(box, ignored, landmarksOf(box, landmarks.getOrDefault(name, List.of())),
+                        attrs));
             }
             int slash = name.indexOf('/');
             String event = slash > 0 && name.substring(0, slash).matches("\\d+--.+") ? name.substring(0, slash) : null;
-            out.add(new DetectionSample(image, name, event, part.split(), faces, negatives.getOrDefault(name, List.of())));
+            out.add(new DetectionSample(image, name, event, part.split(), faces, negatives.getOrDefault(name, List.of()),
+                    true));
             report.used();
         }
     }

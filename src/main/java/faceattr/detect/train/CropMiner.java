@@ -92,12 +92,14 @@ public final class CropMiner {
      * @param height the image's height
      * @param faces its annotated faces
      * @param hardNegatives the boxes a person marked "not a face"
+     * @param exhaustive whether every face of the image is annotated; otherwise (CelebA) the rest of
+     *     the image may hold faces nobody marked, and no random negatives are cut from it
      * @param rng the run's random numbers
      * @param o thresholds and proportions
      * @return positives and part faces around each scored face, then random and hard negatives
      */
     public static List<MinedCrop> mine(int width, int height, List<GroundTruthFace> faces, List<Box> hardNegatives,
-            Random rng, Options o) {
+            boolean exhaustive, Random rng, Options o) {
         List<MinedCrop> out = new ArrayList<>();
         int positives = 0;
         for (GroundTruthFace f : faces) {
@@ -126,7 +128,7 @@ public final class CropMiner {
             }
             positives += pos;
         }
-        int wanted = Math.max(o.minNegatives(), o.negativesPerPositive() * positives);
+        int wanted = exhaustive ? Math.max(o.minNegatives(), o.negativesPerPositive() * positives) : 0;
         int found = 0;
         double maxSide = Math.min(width, height) / 2.0;
         for (int a = 0; a < ATTEMPTS * wanted && found < wanted && maxSide >= o.minSide(); a++) {

@@ -238,7 +238,7 @@ public final class DetectorTrainer {
                         }
                         Random rng = new Random(seed(stageIndex, epoch, train.indexOf(s)));
                         List<MinedCrop> mined = new ArrayList<>(CropMiner.mine(img.width(), img.height(), s.faces(),
-                                s.hardNegatives(), rng, mining));
+                                s.hardNegatives(), s.exhaustive(), rng, mining));
                         mined.addAll(fromProposals(proposals.getOrDefault(s.id(), List.of()), s, rng, mining));
                         for (MinedCrop m : mined) {
                             chunkImages.add(img);
@@ -291,8 +291,9 @@ public final class DetectorTrainer {
     }
 
     /**
-     * @return the earlier stages' candidates as crops: every positive and part face, and negatives
-     *     up to three per positive (at least {@link CropMiner.Options#minNegatives()}), chosen at random
+     * @return the earlier stages' candidates as crops: every positive and part face, and (in images
+     *     whose faces are all annotated) negatives up to three per positive (at least
+     *     {@link CropMiner.Options#minNegatives()}), chosen at random
      */
     static List<MinedCrop> fromProposals(List<Box> boxes, DetectionSample s, Random rng, CropMiner.Options o) {
         List<MinedCrop> keep = new ArrayList<>();
@@ -306,7 +307,8 @@ public final class DetectorTrainer {
         }
         long positives = keep.stream().filter(c -> c.kind() == CropKind.POSITIVE).count();
         Collections.shuffle(negatives, rng);
-        int quota = (int) Math.max(o.minNegatives(), o.negativesPerPositive() * positives);
+        // Not exhaustive (CelebA): a "negative" may be a face nobody marked.
+        int quota = !s.exhaustive() ? 0 : (int) Math.max(o.minNegatives(), o.negativesPerPositive() * positives);
         keep.addAll(negatives.subList(0, Math.min(quota, negatives.size())));
         return keep;
     }

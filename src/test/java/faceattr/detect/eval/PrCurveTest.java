@@ -100,6 +100,23 @@ class PrCurveTest {
     }
 
     @Test
+    void landmarkErrorIsTheMeanPointDistanceOverTheEyeDistance() {
+        double[] truth = {100, 100, 110, 100, 105, 105, 102, 110, 108, 110};
+        double[] found = new double[10];
+        for (int k = 0; k < 5; k++) { // every point 3 right and 4 down: 5 px off, eyes 10 px apart -> 0.5
+            found[2 * k] = truth[2 * k] + 3;
+            found[2 * k + 1] = truth[2 * k + 1] + 4;
+        }
+        GroundTruthFace f = new GroundTruthFace(new Box(95, 95, 20, 20), false, new Landmarks(truth), Map.of());
+        List<PrCurve.Image> images = List.of(new PrCurve.Image(List.of(
+                new DetectedFace(new Box(96, 95, 20, 20), 0.2, new Landmarks(found)),
+                new DetectedFace(new Box(200, 200, 20, 20), 0.9, new Landmarks(truth))), List.of(f, face(300, 300, 20))));
+        double[] nme = DetectorEvaluator.landmarkError(images);
+        assertEquals(0.5, nme[0], EPS);
+        assertEquals(1, nme[1], EPS, "the face without landmarks is not measured");
+    }
+
+    @Test
     void nothingDetectedIsZero() {
         PrCurve c = PrCurve.of(List.of(new PrCurve.Image(List.of(), List.of(face(0, 0, 20)))), 0.5);
         assertEquals(0.0, c.averagePrecision(), EPS);

@@ -65,7 +65,7 @@ class CropMinerTest {
     void minedCropsKeepTheirLabelsProportionsAndStayInTheImage() {
         List<GroundTruthFace> faces = List.of(face(50, 60, 48, 56), face(300, 90, 30, 30), ignored(200, 200, 60, 60));
         List<Box> hard = List.of(new Box(400, 250, 40, 40));
-        List<MinedCrop> crops = CropMiner.mine(480, 320, faces, hard, new Random(7), O);
+        List<MinedCrop> crops = CropMiner.mine(480, 320, faces, hard, true, new Random(7), O);
         int pos = 0;
         int part = 0;
         int neg = 0;
@@ -105,15 +105,18 @@ class CropMinerTest {
     @Test
     void theSameSeedMinesTheSameCropsAndAnImageWithoutFacesGivesNegatives() {
         List<GroundTruthFace> faces = List.of(face(50, 60, 48, 56));
-        List<Box> a = CropMiner.mine(300, 200, faces, List.of(), new Random(3), O).stream().map(MinedCrop::box).toList();
-        List<Box> b = CropMiner.mine(300, 200, faces, List.of(), new Random(3), O).stream().map(MinedCrop::box).toList();
-        List<Box> c = CropMiner.mine(300, 200, faces, List.of(), new Random(4), O).stream().map(MinedCrop::box).toList();
+        List<Box> a = CropMiner.mine(300, 200, faces, List.of(), true, new Random(3), O).stream().map(MinedCrop::box).toList();
+        List<Box> b = CropMiner.mine(300, 200, faces, List.of(), true, new Random(3), O).stream().map(MinedCrop::box).toList();
+        List<Box> c = CropMiner.mine(300, 200, faces, List.of(), true, new Random(4), O).stream().map(MinedCrop::box).toList();
         assertEquals(a, b);
         assertNotEquals(a, c);
-        List<MinedCrop> empty = CropMiner.mine(300, 200, List.of(), List.of(), new Random(3), O);
+        List<MinedCrop> empty = CropMiner.mine(300, 200, List.of(), List.of(), true, new Random(3), O);
         assertEquals(O.minNegatives(), empty.size());
         assertTrue(empty.stream().allMatch(m -> m.kind() == CropKind.NEGATIVE));
-        assertEquals(0, CropMiner.mine(20, 20, List.of(), List.of(), new Random(3), O).size(),
+        assertEquals(0, CropMiner.mine(20, 20, List.of(), List.of(), true, new Random(3), O).size(),
                 "no 12 px crop fits in half of a 20 px image");
+        List<MinedCrop> notExhaustive = CropMiner.mine(300, 200, faces, List.of(), false, new Random(3), O);
+        assertTrue(!notExhaustive.isEmpty() && notExhaustive.stream().noneMatch(m -> m.kind() == CropKind.NEGATIVE),
+                "one face annotated per photo (CelebA): no negatives from the rest of it");
     }
 }
