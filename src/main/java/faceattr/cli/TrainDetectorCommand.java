@@ -21,9 +21,10 @@ import picocli.CommandLine.ParameterException;
 @Command(name = "train-detector", description = "Fine-tune the face detector on an annotated set, stage by stage "
         + "(docs/detection-training.md).")
 final class TrainDetectorCommand extends Subcommand {
-    @Option(names = "--data", required = true, paramLabel = "KIND:PATH",
-            description = "The annotated set: wider and a WIDER FACE folder (also what 'export --format wider' writes).")
-    private String data;
+    @Option(names = "--data", required = true, paramLabel = "KIND:PATH", description = "An annotated set: wider and "
+            + "a WIDER FACE folder (also what 'export --format wider' writes), or celeba and CelebA's folder; repeat "
+            + "for several.")
+    private List<String> data;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "The detector folder to write.")
     private Path outDir;
@@ -59,11 +60,14 @@ final class TrainDetectorCommand extends Subcommand {
     public Integer call() {
         PrintStream out = out();
         PrintStream err = err();
-        int colon = data.indexOf(':');
-        if (colon <= 0) {
-            throw new ParameterException(spec.commandLine(), "--data: give KIND:PATH, e.g. wider:/data/WIDER_FACE");
+        List<DetectionKind> kinds = new java.util.ArrayList<>();
+        for (String d : data) {
+            int colon = d.indexOf(':');
+            if (colon <= 0) {
+                throw new ParameterException(spec.commandLine(), "--data: give KIND:PATH, e.g. wider:/data/WIDER_FACE");
+            }
+            kinds.add(Checks.usage(spec, () -> DetectionKind.of(d.substring(0, colon))));
         }
-        DetectionKind kind = Checks.usage(spec, () -> DetectionKind.of(data.substring(0, colon)));
         if (!train.equals("rfe") && !train.equals("all")) {
             throw new ParameterException(spec.commandLine(), "--train must be rfe or all, was " + train);
         }
@@ -73,8 +77,14 @@ final class TrainDetectorCommand extends Subcommand {
         int gpu = device.training(err);
         CliProgress progress = new CliProgress(err);
         try {
-            DetectionSet set = kind.load(Path.of(data.substring(colon + 1)), minSize);
-            out.println(set.report().summary());
+            List<DetectionSet> sets = new java.util.ArrayList<>();
+            for (int i = 0; i < data.size(); i++) {
+                DetectionSet s = kinds.get(i).load(Path.of(data.get(i).substring(data.get(i).indexOf(':') + 1)),
+                        minSize);
+                out.println(s.report().summary());
+                sets.add(s);
+            }
+            DetectionSet set = DetectionSet.of(sets);
             progress.item("train-detector");
             DetectorTrainer.Result r = new DetectorTrainer(o).run(set, outDir, progress, line -> {
                 progress.done();

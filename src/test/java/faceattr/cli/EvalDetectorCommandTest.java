@@ -159,10 +159,24 @@ class EvalDetectorCommandTest {
     @Test
     void trainDetectorWritesAFolderThatDetectAndEvalDetectorUse() throws Exception {
         Path set = set("train-cli", false);
+        // A CelebA set (in the wild) beside it: the astronaut as 000001.jpg with its box and landmarks.
+        Path celeba = tmp.resolve("celeba");
+        Files.createDirectories(celeba.resolve("img_celeba"));
+        ImageIO.write(ImageIO.read(Path.of("sample-data/astronaut.png").toFile()), "jpg",
+                celeba.resolve("img_celeba/000001.jpg").toFile());
+        Files.writeString(celeba.resolve("list_bbox_celeba.txt"), String.format(Locale.ROOT,
+                "1%nimage_id x_1 y_1 width height%n000001.jpg %d %d %d %d%n", Math.round(face.x()), Math.round(face.y()),
+                Math.round(face.width()), Math.round(face.height())));
+        Files.writeString(celeba.resolve("list_landmarks_celeba.txt"), "1\nlefteye_x lefteye_y righteye_x righteye_y "
+                + "nose_x nose_y leftmouth_x leftmouth_y rightmouth_x rightmouth_y\n"
+                + "000001.jpg 205 102 246 103 224 129 201 139 245 141\n");
+        // Validation, as the WIDER set's images: with no training split the trainer takes every image.
+        Files.writeString(celeba.resolve("list_eval_partition.txt"), "000001.jpg 1\n");
         Path detector = tmp.resolve("detector");
-        MainTest.Run t = MainTest.faceattr("train-detector", "--data", "wider:" + set, "--out", detector.toString(),
-                "--stages", "pnet", "--epochs", "1", "--batch", "16", "--device", "cpu");
+        MainTest.Run t = MainTest.faceattr("train-detector", "--data", "wider:" + set, "--data", "celeba:" + celeba,
+                "--out", detector.toString(), "--stages", "pnet", "--epochs", "1", "--batch", "16", "--device", "cpu");
         assertEquals(0, t.code(), t.err());
+        assertTrue(t.out().contains("celeba " + celeba + ": 1 used, 0 skipped"), t.out());
         assertTrue(t.out().contains("pnet epoch 1/1: loss="), t.out());
         assertTrue(t.out().contains("detector: " + detector), t.out());
         for (String f : List.of("detector.json", "pnet.safetensors", "rnet.safetensors", "onet.safetensors")) {
