@@ -53,6 +53,10 @@ final class TrainDetectorCommand extends Subcommand {
             + "regions (default: ${DEFAULT-VALUE}).")
     private int minSize = DetectorTrainer.Options.defaults().minSize();
 
+    @Option(names = "--resume", description = "Continue the run whose checkpoint is beside --out (same options and "
+            + "data; --epochs may grow).")
+    private boolean resume;
+
     @Mixin
     private DeviceOption device;
 
@@ -86,14 +90,15 @@ final class TrainDetectorCommand extends Subcommand {
             }
             DetectionSet set = DetectionSet.of(sets);
             progress.item("train-detector");
-            DetectorTrainer.Result r = new DetectorTrainer(o).run(set, outDir, progress, line -> {
+            DetectorTrainer.Result r = new DetectorTrainer(o).run(set, outDir, resume, progress, line -> {
                 progress.done();
                 out.println(line);
             }, gpu);
             progress.done();
             out.println("detector: " + r.folder() + " (use it with --detector " + r.folder() + ")");
         } catch (CancelledException e) {
-            err.println("cancelled; the stages finished so far are in " + outDir);
+            err.println("cancelled; the stages finished so far are in " + outDir + ", and --resume continues after "
+                    + "the last finished epoch");
             return 1;
         } catch (FaceAttrException e) {
             err.println("error: " + e.getMessage());

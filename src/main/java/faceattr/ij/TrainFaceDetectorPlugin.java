@@ -23,7 +23,7 @@ import java.util.List;
  * (docs/detection-training.md). Esc stops it; the stages finished so far stay in the folder.
  * Macro keys (docs/contracts.md): {@value #KEY_DATA} ({@code wider:PATH}), {@value #KEY_OUT},
  * {@value #KEY_EPOCHS}, {@value #KEY_BATCH}, {@value #KEY_STAGES}, {@value #KEY_TRAIN} ({@code rfe}
- * or {@code all}) and {@code device}.
+ * or {@code all}), the checkbox {@code resume} and {@code device}.
  */
 public final class TrainFaceDetectorPlugin implements PlugIn {
     /** The menu command. */
@@ -54,6 +54,7 @@ public final class TrainFaceDetectorPlugin implements PlugIn {
         gd.addNumericField("Batch (crops per step):", d.batch(), 0);
         gd.addStringField("Stages:", String.join(",", d.stages()), 20);
         gd.addChoice("Train:", new String[] {"rfe", "all"}, "rfe");
+        gd.addCheckbox("Resume the run in this folder", false);
         gd.addStringField("Device (auto, cpu, gpu or gpu:N):", macro ? DeviceChoice.DEFAULT.key()
                 : Prefs.get(PREFS + DetectFacesPlugin.KEY_DEVICE, DeviceChoice.DEFAULT.key()), 8);
         gd.addMessage("rfe: the receptive-field blocks and the output heads, the pretrained cascade frozen.");
@@ -67,6 +68,7 @@ public final class TrainFaceDetectorPlugin implements PlugIn {
         int batch = (int) gd.getNextNumber();
         String stages = gd.getNextString().trim();
         boolean all = gd.getNextChoice().equals("all");
+        boolean resume = gd.getNextBoolean();
         String deviceKey = gd.getNextString().trim();
         if (!macro) {
             Prefs.set(PREFS + KEY_DATA, data);
@@ -99,11 +101,11 @@ public final class TrainFaceDetectorPlugin implements PlugIn {
             }
             DetectionSet set = kind.load(Path.of(data.substring(colon + 1)), d.minSize());
             IJ.log(COMMAND + ": " + set.report().summary());
-            DetectorTrainer.Result result = new DetectorTrainer(o).run(set, Path.of(out), progress,
+            DetectorTrainer.Result result = new DetectorTrainer(o).run(set, Path.of(out), resume, progress,
                     line -> IJ.log(COMMAND + ": " + line), r.gpu());
             progress.done("detector in " + result.folder() + " (Detect Faces: detector=" + result.folder() + ")");
         } catch (CancelledException e) {
-            progress.done("stopped; the stages finished so far are in " + out);
+            progress.done("stopped; the stages finished so far are in " + out + " (resume continues)");
         } catch (FaceAttrException e) {
             IJ.showProgress(1.0);
             DetectFacesPlugin.error(COMMAND, e.getMessage());

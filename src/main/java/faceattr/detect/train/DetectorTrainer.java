@@ -20,6 +20,7 @@ import faceattr.engine.Autograd;
 import faceattr.engine.Engines;
 import faceattr.io.ImageFiles;
 import faceattr.train.AdamW;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -98,14 +99,17 @@ public final class DetectorTrainer {
     /**
      * @param set the annotated set; its training split trains (all images when it has none)
      * @param out the detector folder to write
-     * @param progress progress and cancellation (after a cancel, the stages finished so far stay)
+     * @param resume continue the run whose checkpoint is beside {@code out}
+     * @param progress progress and cancellation (the last finished epoch's checkpoint and the stages
+     *     finished so far stay; {@code resume} continues)
      * @param log one line per epoch
      * @param gpu the GPU, or -1 for the CPU
      * @return the figures and the folder
      * @throws FaceAttrException when the nets cannot load, an image set has no usable image, the loss
-     *     stops being finite, or the folder cannot be written
+     *     stops being finite, the folder cannot be written, a fresh run would overwrite a run's folder,
+     *     or a resume finds no checkpoint or one of other options or data
      */
-    public Result run(DetectionSet set, Path out, Progress progress, Consumer<String> log, int gpu)
+    public Result run(DetectionSet set, Path out, boolean resume, Progress progress, Consumer<String> log, int gpu)
             throws FaceAttrException {
         List<DetectionSample> train = set.samples().stream().filter(s -> s.split() != Split.VAL).toList();
         if (train.isEmpty()) {
@@ -114,23 +118,78 @@ public final class DetectorTrainer {
         if (train.isEmpty()) {
             throw new FaceAttrException(null, "no training image in " + set.report().dataset(), null);
         }
+        String optionsKey = fingerprint();
+        String dataKey = train.size() + " images, " + Integer.toHexString(train.stream().map(DetectionSample::id)
+                .toList().hashCode());
+        DetectorCheckpoint cp = DetectorCheckpoint.read(out);
+        if (resume) {
+            if (cp == null) {
+                throw new FaceAttrException(DetectorCheckpoint.dir(out), "nothing to resume: no checkpoint here; run "
+                        + "without --resume", null);
+            }
+            if (!cp.options().equals(optionsKey)) {
+                throw new FaceAttrException(out, "the run was started with " + cp.options() + ", not " + optionsKey
+                        + "; resume with its options (only --epochs may change), or start again into another folder",
+                        null);
+            }
+            if (!cp.data().equals(dataKey)) {
+                throw new FaceAttrException(out, "the run was started on other data (" + cp.data() + ", now " + dataKey
+                        + "); resume with the same --data, or start again into another folder", null);
+            }
+        } else if (cp != null || Files.isRegularFile(out.resolve(faceattr.detect.DetectorFolder.CARD))) {
+            throw new FaceAttrException(out, "a detector run is there already; add --resume to continue it, or choose "
+                    + "another --out", null);
+        }
         Map<String, Map<String, Object>> metrics = new LinkedHashMap<>();
         List<String> done = new ArrayList<>();
+        int start = resume ? cp.stage() : 0;
+        for (int si = 0; si < start && si < options.stages().size(); si++) {
+            done.add(options.stages().get(si));
+        }
+        if (resume && start > 0) {
+            Object earlier = faceattr.detect.DetectorFolder.read(out).fields().get("metrics");
+            if (earlier instanceof Map<?, ?> em) {
+                em.forEach((k, v) -> {
+                    if (v instanceof Map<?, ?> mv) {
+                        Map<String, Object> copy = new LinkedHashMap<>();
+                        mv.forEach((a, b) -> copy.put((String) a, b));
+                        metrics.put((String) k, copy);
+                    }
+                });
+            }
+        }
         // The blocks' branches start from random weights: drawn from the run's seed.
         Engines.engine().setRandomSeed((int) options.seed());
         try (DetectorNets nets = DetectorNets.load(null, true, gpu)) {
-            for (int si = 0; si < options.stages().size(); si++) {
+            for (int si = start; si < options.stages().size(); si++) {
                 String stage = options.stages().get(si);
                 Map<String, List<Box>> proposals = proposals(stage, train, done.isEmpty() ? null : out, progress,
                         log);
-                Map<String, Object> m = trainStage(nets, stage, train, si, proposals, progress, log);
+                DetectorCheckpoint from = resume && si == start ? cp : null;
+                Position at = new Position(si, optionsKey, dataKey, out);
+                Map<String, Object> m = trainStage(nets, stage, train, at, from, proposals, progress, log);
                 metrics.put(stage, m);
                 done.add(stage);
                 nets.save(out, card(set, train, done, metrics));
+                try (NDManager empty = nets.manager().newSubManager()) {
+                    new DetectorCheckpoint(si + 1, 0, 0, optionsKey, dataKey).write(out, nets,
+                            new AdamW(empty, 0.9, 0.999, 1e-8, 0.0));
+                }
                 log.accept(stage + ": trained; detector written to " + out);
             }
         }
         return new Result(metrics, out);
+    }
+
+    /** Where a stage writes its checkpoints. */
+    private record Position(int stage, String options, String data, Path out) {
+    }
+
+    /** @return what a resume must match: every option but the epochs */
+    private String fingerprint() {
+        return String.format(Locale.ROOT, "stages=%s batch=%d lr=%s train=%s seed=%d min_size=%d",
+                String.join(",", options.stages()), options.batch(), Double.toString(options.lr()),
+                options.trainAll() ? "all" : "rfe", options.seed(), options.minSize());
     }
 
     private Map<String, Object> card(DetectionSet set, List<DetectionSample> train, List<String> done,
@@ -197,8 +256,10 @@ public final class DetectorTrainer {
         return stage.equals("onet") ? new double[] {1, 0.5, 1} : new double[] {1, 0.5, 0.5};
     }
 
-    private Map<String, Object> trainStage(DetectorNets nets, String stage, List<DetectionSample> train, int stageIndex,
-            Map<String, List<Box>> proposals, Progress progress, Consumer<String> log) throws FaceAttrException {
+    private Map<String, Object> trainStage(DetectorNets nets, String stage, List<DetectionSample> train, Position at,
+            DetectorCheckpoint from, Map<String, List<Box>> proposals, Progress progress, Consumer<String> log)
+            throws FaceAttrException {
+        int stageIndex = at.stage();
         int size = DetectorNets.inputSize(stage);
         Set<String> trainable = new HashSet<>(nets.trainable(stage, options.trainAll()));
         List<Pair<String, Parameter>> params = new ArrayList<>();
@@ -213,8 +274,14 @@ public final class DetectorTrainer {
         Map<String, Object> last = new LinkedHashMap<>();
         try (NDManager stateManager = nets.manager().newSubManager()) {
             AdamW adam = new AdamW(stateManager, 0.9, 0.999, 1e-8, 0.0);
+            int first = 0;
+            if (from != null) {
+                from.restore(at.out(), nets, adam);
+                first = from.epochsDone();
+                log.accept(String.format(Locale.ROOT, "%s: resumed after epoch %d", stage, first));
+            }
             ParameterStore ps = new ParameterStore(nets.manager(), false);
-            for (int epoch = 0; epoch < options.epochs(); epoch++) {
+            for (int epoch = first; epoch < options.epochs(); epoch++) {
                 Random order = new Random(seed(stageIndex, epoch, -1));
                 List<DetectionSample> images = new ArrayList<>(train);
                 Collections.shuffle(images, order);
@@ -281,6 +348,8 @@ public final class DetectorTrainer {
                 log.accept(String.format(Locale.ROOT, "%s epoch %d/%d: loss=%.4f cls=%.4f box=%.4f acc=%.4f crops=%d",
                         stage, epoch + 1, options.epochs(), sums[0] / counts[0], sums[1] / counts[0],
                         sums[2] / counts[0], (Double) last.get("classification_accuracy"), counts[1]));
+                new DetectorCheckpoint(stageIndex, epoch + 1, adam.step(), at.options(), at.data()).write(at.out(), nets,
+                        adam);
             }
         } finally {
             for (Pair<String, Parameter> p : nets.parameters(stage)) {

@@ -135,16 +135,59 @@ class DetectorLearningTest {
     void theSameSeedTrainsTheSameWeights() throws Exception {
         DetectionSet small = DetectionKind.WIDER.load(set("small", 8, 0, 3, false), 12);
         DetectorTrainer.Options o = new DetectorTrainer.Options(List.of("pnet", "onet"), 1, 16, 3e-3, false, 9, 12);
-        new DetectorTrainer(o).run(small, tmp.resolve("a"), Progress.NONE, l -> { }, -1);
-        new DetectorTrainer(o).run(small, tmp.resolve("b"), Progress.NONE, l -> { }, -1);
+        new DetectorTrainer(o).run(small, tmp.resolve("a"), false, Progress.NONE, l -> { }, -1);
+        new DetectorTrainer(o).run(small, tmp.resolve("b"), false, Progress.NONE, l -> { }, -1);
         for (String stage : List.of("pnet", "onet")) {
             assertTrue(java.util.Arrays.equals(Files.readAllBytes(tmp.resolve("a/" + stage + ".safetensors")),
                     Files.readAllBytes(tmp.resolve("b/" + stage + ".safetensors"))), stage + " differs between runs");
         }
         new DetectorTrainer(new DetectorTrainer.Options(List.of("pnet", "onet"), 1, 16, 3e-3, false, 10, 12))
-                .run(small, tmp.resolve("c"), Progress.NONE, l -> { }, -1);
+                .run(small, tmp.resolve("c"), false, Progress.NONE, l -> { }, -1);
         assertTrue(!java.util.Arrays.equals(Files.readAllBytes(tmp.resolve("a/pnet.safetensors")),
                 Files.readAllBytes(tmp.resolve("c/pnet.safetensors"))), "another seed, other crops, other weights");
+    }
+
+    @Test
+    void aStoppedRunResumesToTheSameWeights() throws Exception {
+        DetectionSet small = DetectionKind.WIDER.load(set("resume", 8, 0, 4, false), 12);
+        DetectorTrainer.Options o = new DetectorTrainer.Options(List.of("pnet", "onet"), 2, 16, 3e-3, false, 9, 12);
+        new DetectorTrainer(o).run(small, tmp.resolve("straight"), false, Progress.NONE, l -> { }, -1);
+
+        // Stopped in O-Net's second epoch (Esc): the first epoch's checkpoint stays.
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Progress esc = new Progress() {
+            @Override
+            public void report(double fraction, String message) {
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return stop.get();
+            }
+        };
+        Path stopped = tmp.resolve("stopped");
+        org.junit.jupiter.api.Assertions.assertThrows(faceattr.core.CancelledException.class, () ->
+                new DetectorTrainer(o).run(small, stopped, false, esc, l -> stop.set(l.startsWith("onet epoch 1/2")), -1));
+        assertEquals(List.of("pnet"), faceattr.detect.DetectorFolder.read(stopped).fields().get("stages_trained"));
+
+        faceattr.core.FaceAttrException fresh = org.junit.jupiter.api.Assertions.assertThrows(
+                faceattr.core.FaceAttrException.class, () -> new DetectorTrainer(o).run(small, stopped, false,
+                        Progress.NONE, l -> { }, -1));
+        assertTrue(fresh.getMessage().contains("--resume"), fresh.getMessage());
+        DetectorTrainer.Options other = new DetectorTrainer.Options(List.of("pnet", "onet"), 2, 8, 3e-3, false, 9, 12);
+        faceattr.core.FaceAttrException changed = org.junit.jupiter.api.Assertions.assertThrows(
+                faceattr.core.FaceAttrException.class, () -> new DetectorTrainer(other).run(small, stopped, true,
+                        Progress.NONE, l -> { }, -1));
+        assertTrue(changed.getMessage().contains("batch=16") && changed.getMessage().contains("batch=8"),
+                changed.getMessage());
+
+        List<String> log = new ArrayList<>();
+        new DetectorTrainer(o).run(small, stopped, true, Progress.NONE, log::add, -1);
+        assertTrue(log.contains("onet: resumed after epoch 1"), log.toString());
+        for (String stage : List.of("pnet", "rnet", "onet")) {
+            assertTrue(java.util.Arrays.equals(Files.readAllBytes(tmp.resolve("straight/" + stage + ".safetensors")),
+                    Files.readAllBytes(stopped.resolve(stage + ".safetensors"))), stage + ": resumed != straight");
+        }
     }
 
     @Test
@@ -156,10 +199,10 @@ class DetectorLearningTest {
         double before = recallAtOneFpPerImage(right, null, "before");
 
         List<String> log = new ArrayList<>();
-        new DetectorTrainer(o).run(right, tmp.resolve("tuned"), Progress.NONE, log::add, -1);
+        new DetectorTrainer(o).run(right, tmp.resolve("tuned"), false, Progress.NONE, log::add, -1);
         double after = recallAtOneFpPerImage(right, tmp.resolve("tuned"), "after");
 
-        new DetectorTrainer(o).run(wrong, tmp.resolve("shuffled"), Progress.NONE, l -> { }, -1);
+        new DetectorTrainer(o).run(wrong, tmp.resolve("shuffled"), false, Progress.NONE, l -> { }, -1);
         double shuffled = recallAtOneFpPerImage(right, tmp.resolve("shuffled"), "shuffled");
 
         System.out.printf(Locale.ROOT, "detector learning: held-out recall at 1 FP/image %.3f before, %.3f after "
