@@ -119,6 +119,71 @@ public final class ReviewWindowHarness {
         check("true".equals(hand.getRoisAsArray()[0].getProperty("reviewed")), "hand ROI reviewed");
         SwingUtilities.invokeAndWait(handWindow::dispose);
         curationLoop(dir, imp, fresh);
+        detectorLoop(dir, imp);
+    }
+
+    private static Roi named(RoiManager rm, String name) {
+        for (Roi r : rm.getRoisAsArray()) {
+            if (name.equals(r.getName())) {
+                return r;
+            }
+        }
+        throw new AssertionError("no ROI " + name);
+    }
+
+    /**
+     * The detector's loop from the review: a face drawn by hand and accepted, a box drawn where there
+     * is no face and marked "not a face" (Delete), exported as a WIDER set (the face a face, the box a
+     * hard negative), a short detector fine-tuning on it, and detection with the result.
+     */
+    private static void detectorLoop(Path dir, ImagePlus imp) throws Exception {
+        RoiManager rm = new RoiManager(true);
+        Roi face = new Roi(165, 45, 115, 145);
+        face.setName("drawn face");
+        rm.addRoi(face);
+        Roi wall = new Roi(20, 380, 100, 100);
+        wall.setName("drawn not a face");
+        rm.addRoi(wall);
+        ReviewWindow w = ReviewFacesPlugin.open(imp, rm);
+        check(w.rows() == 2, "both hand ROIs reviewable: rows " + w.rows());
+        press(w, KeyEvent.VK_DELETE, 0);
+        if (!"true".equals(named(rm, "drawn not a face").getProperty("not_a_face"))) {
+            press(w, KeyEvent.VK_Z, java.awt.event.InputEvent.CTRL_DOWN_MASK); // the face was selected: undo, next
+            press(w, KeyEvent.VK_TAB, 0);
+            press(w, KeyEvent.VK_DELETE, 0);
+        }
+        check("true".equals(named(rm, "drawn not a face").getProperty("not_a_face")), "box marked not a face");
+        check(!"true".equals(named(rm, "drawn face").getProperty("not_a_face")), "the face is still a face");
+        press(w, KeyEvent.VK_TAB, 0);
+        press(w, KeyEvent.VK_ENTER, 0);
+        if (!"true".equals(named(rm, "drawn face").getProperty("reviewed"))) {
+            press(w, KeyEvent.VK_TAB, 0);
+            press(w, KeyEvent.VK_ENTER, 0);
+        }
+        check("true".equals(named(rm, "drawn face").getProperty("reviewed")), "hand face accepted");
+        SwingUtilities.invokeAndWait(w::dispose);
+
+        java.util.List<faceattr.curate.ExportFace> faces = ExportFacesPlugin.faces(imp,
+                java.util.Arrays.asList(rm.getRoisAsArray()), dir.resolve("astronaut.png"));
+        Path set = dir.resolve("wider");
+        faceattr.curate.DetectionExporter.Result exported = faceattr.curate.DetectionExporter.export(faces, set, true,
+                false, Progress.NONE);
+        check(exported.report().used() == 1 && exported.hardNegatives() == 1, "wider export " + exported.summary());
+        faceattr.data.detection.DetectionSet loaded = faceattr.data.detection.DetectionKind.WIDER.load(set, 12);
+        check(loaded.samples().get(0).hardNegatives().size() == 1, "the hard negative came back");
+
+        Path detector = dir.resolve("detector");
+        faceattr.detect.train.DetectorTrainer.Options o = new faceattr.detect.train.DetectorTrainer.Options(
+                java.util.List.of("pnet"), 1, 8, 1e-3, false, 3, 12);
+        new faceattr.detect.train.DetectorTrainer(o).run(loaded, detector, false, Progress.NONE, l -> { }, -1);
+        String card = java.nio.file.Files.readString(detector.resolve("detector.json"));
+        check(card.contains("\"hard_negatives\": 1"), "the card counts the hard negative: " + card);
+        DetectFacesPlugin.Result found;
+        try (faceattr.analysis.FaceAnalyzer a = faceattr.analysis.FaceAnalyzer.builder().optDetectorSettings(
+                faceattr.detect.DetectorSettings.builder().optDetector(detector).build()).optAttributes(false).build()) {
+            found = DetectFacesPlugin.detect(imp, a, true, Progress.NONE);
+        }
+        check(found.faces().faceCount() == 1, "the fine-tuned detector finds the face: " + found.faces().faceCount());
     }
 
     /**
