@@ -26,14 +26,12 @@ final class DetectorOptions {
     @Option(names = "--rfe", description = "Include the receptive-field enhancement blocks in the nets.")
     private boolean rfe;
 
-    @Option(names = "--detector", paramLabel = "NAME|DIR", description = "A fine-tuned detector: an installed "
-            + "detector's name or a train-detector folder (default: the pretrained cascade).")
-    private String detector;
+    @picocli.CommandLine.Mixin
+    private DetectorChoiceOption detector;
 
     /** @return the settings; a value the detector refuses is a usage error */
     DetectorSettings settings() {
         return Checks.usage(spec, () -> DetectorSettings.builder().optMinFace(minFace).optThreshold(threshold)
-                .optMaxSide(maxSide).optRfe(rfe).optDetector(new faceattr.detect.DetectorStore(
-                faceattr.model.io.ModelStore.standard(null)).resolve(detector)).build());
+                .optMaxSide(maxSide).optRfe(rfe).optDetector(detector.get()).build());
     }
 }

@@ -46,6 +46,9 @@ final class EvalCommand extends Subcommand {
     @Mixin
     private DeviceOption device;
 
+    @Mixin
+    private DetectorChoiceOption detector;
+
     private static java.util.Map<String, Object> trainingData(Path model) {
         try {
             return faceattr.model.io.ModelFolder.read(model).card().trainingData();
@@ -72,7 +75,8 @@ final class EvalCommand extends Subcommand {
         try {
             Engines.setThreads(threads.get());
             progress.item("eval");
-            Evaluator.Report r = Evaluator.run(model, data.get(), split, all, report, progress, out::println, gpu);
+            Evaluator.Report r = Evaluator.run(model, data.get(), split, all, report, progress, out::println, gpu,
+                    faceattr.detect.DetectorSettings.builder().optDetector(detector.get()).build());
             out.printf(Locale.ROOT, "evaluated %.0f faces: %s%nreport: %s%n", r.overall().get("n"), r.overall(),
                     report.resolve("report.md"));
         } catch (CancelledException e) {

@@ -52,9 +52,8 @@ final class EvalDetectorCommand extends Subcommand {
     @Option(names = "--rfe", description = "Include the receptive-field enhancement blocks in the nets.")
     private boolean rfe;
 
-    @Option(names = "--detector", paramLabel = "NAME|DIR", description = "A fine-tuned detector: an installed "
-            + "detector's name or a train-detector folder (default: the pretrained cascade).")
-    private String detector;
+    @Mixin
+    private DetectorChoiceOption detector;
 
     @Mixin
     private EngineOption engine;
@@ -73,8 +72,7 @@ final class EvalDetectorCommand extends Subcommand {
         DetectionKind kind = Checks.usage(spec, () -> DetectionKind.of(data.substring(0, colon)));
         Checks.check(spec, "--min-size", minSize, v -> v >= 0, "at least 0");
         DetectorSettings settings = Checks.usage(spec, () -> DetectorSettings.builder().optMinFace(minFace)
-                .optThreshold(threshold).optMaxSide(maxSide).optRfe(rfe).optDetector(new faceattr.detect.DetectorStore(
-                faceattr.model.io.ModelStore.standard(null)).resolve(detector)).build());
+                .optThreshold(threshold).optMaxSide(maxSide).optRfe(rfe).optDetector(detector.get()).build());
         DeviceChoice where = device.inference(engine.get(), err);
         CliProgress progress = new CliProgress(err);
         try {

@@ -109,6 +109,9 @@ final class TrainCommand extends Subcommand {
     @Mixin
     private ThreadsOption threads;
 
+    @Mixin
+    private DetectorChoiceOption detector;
+
     @Override
     public Integer call() {
         PrintStream out = out();
@@ -151,7 +154,7 @@ final class TrainCommand extends Subcommand {
                     line -> {
                         err.print("\r");
                         out.println(line);
-                    }, gpu);
+                    }, gpu, faceattr.detect.DetectorSettings.builder().optDetector(detector.get()).build());
             out.printf(Locale.ROOT, "done: %d epochs%s; best epoch %d: %s; model in %s%n", r.epochsRun(),
                     r.stoppedEarly() ? " (stopped early)" : "", r.bestEpoch(), r.bestMetrics(), r.modelDir());
         } catch (CancelledException e) {

@@ -93,6 +93,26 @@ public final class Evaluator {
      */
     public static Report run(Path modelDir, List<String> data, Splits.Options split, boolean all, Path out,
             Progress progress, Consumer<String> log, int gpu) throws FaceAttrException {
+        return run(modelDir, data, split, all, out, progress, log, gpu, DetectorSettings.DEFAULT);
+    }
+
+    /**
+     * As the other overloads, with the detector that cuts the crops of unaligned images.
+     *
+     * @param modelDir the model folder
+     * @param data the datasets
+     * @param split the split of datasets without their own
+     * @param all evaluate every sample
+     * @param out the report folder
+     * @param progress progress and cancellation
+     * @param log the log
+     * @param gpu the GPU, or -1 for the CPU
+     * @param detector the detector settings, a fine-tuned detector folder among them
+     * @return the figures
+     * @throws FaceAttrException as the other overload
+     */
+    public static Report run(Path modelDir, List<String> data, Splits.Options split, boolean all, Path out,
+            Progress progress, Consumer<String> log, int gpu, DetectorSettings detector) throws FaceAttrException {
         ModelFolder folder = ModelFolder.read(modelDir);
         ModelConfig config;
         try {
@@ -107,14 +127,13 @@ public final class Evaluator {
             samples.addAll(l.samples());
         }
         List<Sample> chosen = all ? samples : Splits.of(Splits.apply(samples, split), Split.VAL);
-        DetectorSettings detector = DetectorSettings.DEFAULT;
         CropSource crops = new CropSource(config.inputSize(), null, () -> {
             try {
                 return RfemtcDetector.create(detector);
             } catch (FaceAttrException e) {
                 throw new IllegalStateException(e.getMessage(), e);
             }
-        }, detector.toString());
+        }, TrainingRun.cropKey(detector));
         List<Evaluation.Prediction> predictions = new ArrayList<>();
         List<String> sources = new ArrayList<>();
         try (NDManager manager = Engines.newManager(gpu)) {

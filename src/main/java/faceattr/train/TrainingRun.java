@@ -125,8 +125,40 @@ public final class TrainingRun {
      * @return the result
      * @throws FaceAttrException as the other overload
      */
+    /**
+     * @param detector detector settings
+     * @return what the crop cache is keyed by: the settings and, for a fine-tuned detector, when its
+     *     folder was written (a detector trained again into the same folder cuts new crops)
+     * @throws FaceAttrException when the detector folder is not readable
+     */
+    static String cropKey(DetectorSettings detector) throws FaceAttrException {
+        return detector.toString() + (detector.detector() == null ? ""
+                : " " + faceattr.detect.DetectorFolder.read(detector.detector()).fields().get("created"));
+    }
+
     public static FaceTrainer.Result run(List<String> data, TrainOptions options, Splits.Options split, Path out,
             boolean resume, Progress progress, Consumer<String> log, int gpu) throws FaceAttrException {
+        return run(data, options, split, out, resume, progress, log, gpu, DetectorSettings.DEFAULT);
+    }
+
+    /**
+     * As the other overloads, with the detector that cuts the crops of unaligned images.
+     *
+     * @param data the datasets
+     * @param options the training options
+     * @param split how datasets without their own split are split
+     * @param out the model folder to write
+     * @param resume continue from the checkpoint
+     * @param progress progress and cancellation
+     * @param log the training log
+     * @param gpu the GPU to train on, or -1 for the CPU
+     * @param detector the detector settings, a fine-tuned detector folder among them
+     * @return the result
+     * @throws FaceAttrException as the other overload
+     */
+    public static FaceTrainer.Result run(List<String> data, TrainOptions options, Splits.Options split, Path out,
+            boolean resume, Progress progress, Consumer<String> log, int gpu, DetectorSettings detector)
+            throws FaceAttrException {
         List<Sample> samples = new ArrayList<>();
         for (DataSpec d : parse(data)) {
             Loaded l = d.kind().load(d.path());
@@ -136,14 +168,13 @@ public final class TrainingRun {
         List<Sample> split0 = Splits.apply(samples, split);
         log.accept(String.format(Locale.ROOT, "training on %d samples, validating on %d",
                 Splits.of(split0, Split.TRAIN).size(), Splits.of(split0, Split.VAL).size()));
-        DetectorSettings detector = DetectorSettings.DEFAULT;
         CropSource crops = new CropSource(options.inputSize(), FaceTrainer.trainingDir(out).resolve("crops"), () -> {
             try {
                 return RfemtcDetector.create(detector);
             } catch (FaceAttrException e) {
                 throw new IllegalStateException(e.getMessage(), e);
             }
-        }, detector.toString());
+        }, cropKey(detector));
         try {
             Map<String, Object> notes = new java.util.LinkedHashMap<>();
             notes.put(SPLIT_SEED, split.seed());

@@ -217,6 +217,14 @@ class EvalDetectorCommandTest {
             }
         }
 
+        // train and eval cut unaligned crops with the chosen detector: an unknown one is named.
+        Path raf = tmp.resolve("raf");
+        faceattr.data.DatasetFixtures.rafdb(raf, List.of(1, 2, 3, 4), List.of(4, 7), faceattr.data.DatasetFixtures.GREY);
+        MainTest.Run train = MainTest.faceattr("train", "--data", "rafdb:" + raf, "--out", tmp.resolve("m").toString(),
+                "--detector", tmp.resolve("no-detector").toString(), "--device", "cpu");
+        assertEquals(1, train.code(), train.err());
+        assertTrue(train.err().contains("no-detector: no such detector folder"), train.err());
+
         // A folder that is not a detector, and a damaged one, are named with what to do.
         MainTest.Run none = MainTest.faceattr("detect", "--detector", tmp.toString(), "--out",
                 tmp.resolve("d2").toString(), "sample-data/astronaut.png");
