@@ -8,11 +8,17 @@ import java.util.List;
  *
  * @param samples the images, in the set's order
  * @param report counts and reasons, with examples
+ * @param subsets WIDER's easy/medium/hard lists when the set has them, else null
  */
-public record DetectionSet(List<DetectionSample> samples, LoadReport report) {
+public record DetectionSet(List<DetectionSample> samples, LoadReport report, WiderSubsets subsets) {
     /** Copies. */
     public DetectionSet {
         samples = List.copyOf(samples);
+    }
+
+    /** A set without subset lists. */
+    public DetectionSet(List<DetectionSample> samples, LoadReport report) {
+        this(samples, report, null);
     }
 
     /**

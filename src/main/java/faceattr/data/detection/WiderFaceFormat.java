@@ -81,7 +81,7 @@ final class WiderFaceFormat {
             negatives.forEach((id, boxes) -> report.skip("hard negatives of an image not in the annotations",
                     DetectionKind.hardNegativesFile(part.splitName()) + ": " + id));
         }
-        return new DetectionSet(out, report.build());
+        return new DetectionSet(out, report.build(), WiderSubsets.find(root));
     }
 
     /**
@@ -271,6 +271,7 @@ final class WiderFaceFormat {
                 double[] row = rows.get(r);
                 String face = name + " face " + (r + 1);
                 Map<String, Integer> attrs = new LinkedHashMap<>();
+                attrs.put("row", r + 1); // the face's row in the entry, as WIDER's subset lists count them
                 for (int a = 0; a < ATTRIBUTES.size() && 4 + a < row.length; a++) {
                     attrs.put(ATTRIBUTES.get(a), (int) row[4 + a]);
                 }

@@ -5,6 +5,6 @@
  * trained on and scored, or ignored regions (marked invalid, or too small) that count neither way,
  * and a {@link faceattr.data.LoadReport} of everything skipped or ignored, by reason. Formats are in
  * docs/detection-training.md.
- * <p>May depend on: core, image, align, data, detect.
+ * <p>May depend on: core, io, image, align, data, detect.
  */
 package faceattr.data.detection;

@@ -146,6 +146,21 @@ public final class DetectorEvaluator {
             bands.put(b.name(), e);
         }
         m.put("by_size", bands);
+        if (set.subsets() != null) {
+            Map<String, Object> wider = new LinkedHashMap<>();
+            for (String name : faceattr.data.detection.WiderSubsets.NAMES) {
+                PrCurve c = PrCurve.of(subset(used, images, set.subsets().rows().get(name)), IOU);
+                curves.put("WIDER " + name, c);
+                Map<String, Object> e = new LinkedHashMap<>();
+                e.put("faces", c.faces());
+                e.put("images", c.images());
+                if (c.faces() > 0) {
+                    e.put("ap", c.averagePrecision());
+                }
+                wider.put(name, e);
+            }
+            m.put("wider_subsets", wider);
+        }
         double[] nme = landmarkError(images);
         if (nme[1] > 0) {
             m.put("landmark_nme", nme[0]);
@@ -202,6 +217,28 @@ public final class DetectorEvaluator {
             }
         }
         return new double[] {n == 0 ? 0 : sum / n, n};
+    }
+
+    /**
+     * @return the images the subset lists, each face outside the subset's rows an ignored region
+     *     (WIDER's evaluation tools do the same)
+     */
+    static List<PrCurve.Image> subset(List<DetectionSample> samples, List<PrCurve.Image> images,
+            Map<String, java.util.Set<Integer>> rows) {
+        List<PrCurve.Image> out = new ArrayList<>();
+        for (int i = 0; i < samples.size(); i++) {
+            java.util.Set<Integer> keep = rows.get(faceattr.data.detection.WiderSubsets.key(samples.get(i)));
+            if (keep == null) {
+                continue;
+            }
+            List<GroundTruthFace> truth = new ArrayList<>();
+            for (GroundTruthFace f : images.get(i).truth()) {
+                boolean scored = !f.ignored() && keep.contains(f.attributes().getOrDefault("row", -1));
+                truth.add(scored ? f : new GroundTruthFace(f.box(), true, f.landmarks(), f.attributes()));
+            }
+            out.add(new PrCurve.Image(images.get(i).detections(), truth));
+        }
+        return out;
     }
 
     /** @return the images with every scored face outside the band turned into an ignored region */
@@ -263,6 +300,14 @@ public final class DetectorEvaluator {
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "AP %.4f (IoU %.1f) over %s faces in %s images",
                 (Double) m.get("ap"), IOU, m.get("faces"), m.get("images")));
         r.forEach((k, v) -> sb.append(String.format(Locale.ROOT, "; recall %.4f at %s FP/image", (Double) v, k)));
+        if (m.get("wider_subsets") instanceof Map<?, ?> w) {
+            sb.append(";");
+            w.forEach((k, v) -> {
+                Object ap = ((Map<?, ?>) v).get("ap");
+                sb.append(String.format(Locale.ROOT, " %s AP %s", k, ap == null ? "-" : String.format(Locale.ROOT,
+                        "%.4f", (Double) ap)));
+            });
+        }
         if (m.containsKey("landmark_nme")) {
             sb.append(String.format(Locale.ROOT, "; landmark NME %.4f (inter-pupil) over %d faces",
                     (Double) m.get("landmark_nme"), (Long) m.get("landmark_faces")));
@@ -280,9 +325,17 @@ public final class DetectorEvaluator {
         Map<String, Map<String, Object>> bands = (Map<String, Map<String, Object>>) m.get("by_size");
         bands.forEach((name, b) -> sb.append(String.format(Locale.ROOT, "| %s | %s | %s |%n", name, b.get("faces"),
                 b.get("ap") == null ? "–" : String.format(Locale.ROOT, "%.4f", (Double) b.get("ap")))));
+        if (m.get("wider_subsets") instanceof Map<?, ?> w) {
+            w.forEach((name, v) -> {
+                Map<?, ?> b = (Map<?, ?>) v;
+                sb.append(String.format(Locale.ROOT, "| WIDER %s | %s | %s |%n", name, b.get("faces"),
+                        b.get("ap") == null ? "–" : String.format(Locale.ROOT, "%.4f", (Double) b.get("ap"))));
+            });
+        }
         sb.append("\nIgnored regions (marked invalid, or below the minimum size): ").append(m.get("ignored_regions"))
                 .append(". Size bands score the faces in the band and ignore the others, as WIDER's easy, medium and "
-                        + "hard subsets do; they are our bands, not WIDER's subset lists.\n\n");
+                        + "hard subsets do; they are our bands. The WIDER rows (when the set has WIDER's "
+                        + "eval_tools lists) are WIDER's own easy/medium/hard subsets.\n\n");
         sb.append("![precision-recall](precision_recall.png)\n\n");
         sb.append("`detections/` holds the detections in WIDER's submission layout.\n");
         return sb.toString();
