@@ -53,6 +53,14 @@ final class TrainDetectorCommand extends Subcommand {
             + "regions (default: ${DEFAULT-VALUE}).")
     private int minSize = DetectorTrainer.Options.defaults().minSize();
 
+    @Option(names = "--crops-per-face", paramLabel = "N", description = "Positives, and as many part faces, mined "
+            + "around each face (default: ${DEFAULT-VALUE}).")
+    private int perFace = DetectorTrainer.Options.defaults().perFace();
+
+    @Option(names = "--negatives-per-positive", paramLabel = "N", description = "Random negatives per positive "
+            + "(default: ${DEFAULT-VALUE}).")
+    private int negativesPerPositive = DetectorTrainer.Options.defaults().negativesPerPositive();
+
     @Option(names = "--resume", description = "Continue the run whose checkpoint is beside --out (same options and "
             + "data; --epochs may grow).")
     private boolean resume;
@@ -77,7 +85,7 @@ final class TrainDetectorCommand extends Subcommand {
         }
         List<String> stageList = Arrays.stream(stages.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
         DetectorTrainer.Options o = Checks.usage(spec, () -> new DetectorTrainer.Options(stageList, epochs, batch, lr,
-                train.equals("all"), seed, minSize));
+                train.equals("all"), seed, minSize, perFace, negativesPerPositive));
         int gpu = device.training(err);
         CliProgress progress = new CliProgress(err);
         try {

@@ -243,6 +243,10 @@ class EvalDetectorCommandTest {
                 .toString());
         assertEquals(2, kind.code());
         assertTrue(kind.err().contains("unknown detection set kind 'fddb': use wider"), kind.err());
+        MainTest.Run crops = MainTest.faceattr("train-detector", "--data", "wider:" + tmp, "--out",
+                tmp.resolve("z").toString(), "--crops-per-face", "0");
+        assertEquals(2, crops.code());
+        assertTrue(crops.err().contains("at least 1 crop per face"), crops.err());
         MainTest.Run folder = MainTest.faceattr("eval-detector", "--data", "wider:" + tmp.resolve("none"), "--out",
                 tmp.resolve("y").toString());
         assertEquals(1, folder.code());

@@ -59,9 +59,11 @@ public final class DetectorTrainer {
      * @param seed the run's seed: crops, order and initial state depend on it only
      * @param minSize annotated faces smaller than this were made ignored regions by the loader; crops
      *     are at least this large
+     * @param perFace positives, and as many part faces, mined around each face (MTCNN's proportions: 4)
+     * @param negativesPerPositive random negatives per positive (MTCNN: 3)
      */
     public record Options(List<String> stages, int epochs, int batch, double lr, boolean trainAll, long seed,
-            int minSize) {
+            int minSize, int perFace, int negativesPerPositive) {
         /** Checks. */
         public Options {
             stages = List.copyOf(stages);
@@ -71,6 +73,21 @@ public final class DetectorTrainer {
             if (epochs < 1 || batch < 2 || !(lr > 0) || minSize < 1) {
                 throw new IllegalArgumentException("need epochs >= 1, batch >= 2, lr > 0 and minSize >= 1");
             }
+            if (perFace < 1 || negativesPerPositive < 0) {
+                throw new IllegalArgumentException("need at least 1 crop per face and 0 or more negatives per positive");
+            }
+        }
+
+        /** With MTCNN's crop proportions (4 positives and 4 part faces per face, 3 negatives per positive). */
+        public Options(List<String> stages, int epochs, int batch, double lr, boolean trainAll, long seed, int minSize) {
+            this(stages, epochs, batch, lr, trainAll, seed, minSize, 4, 3);
+        }
+
+        /** @return the crop mining of these options */
+        CropMiner.Options mining() {
+            CropMiner.Options s = CropMiner.Options.standard(minSize);
+            return new CropMiner.Options(s.positiveIou(), s.partIou(), s.negativeIou(), perFace, negativesPerPositive,
+                    s.minNegatives(), s.perHardNegative(), minSize);
         }
 
         /** The defaults: every stage, 3 epochs, batch 64, lr 1e-3, blocks and heads, seed 42, 12 px. */
@@ -187,9 +204,10 @@ public final class DetectorTrainer {
 
     /** @return what a resume must match: every option but the epochs */
     private String fingerprint() {
-        return String.format(Locale.ROOT, "stages=%s batch=%d lr=%s train=%s seed=%d min_size=%d",
-                String.join(",", options.stages()), options.batch(), Double.toString(options.lr()),
-                options.trainAll() ? "all" : "rfe", options.seed(), options.minSize());
+        return String.format(Locale.ROOT, "stages=%s batch=%d lr=%s train=%s seed=%d min_size=%d crops_per_face=%d "
+                + "negatives_per_positive=%d", String.join(",", options.stages()), options.batch(),
+                Double.toString(options.lr()), options.trainAll() ? "all" : "rfe", options.seed(), options.minSize(),
+                options.perFace(), options.negativesPerPositive());
     }
 
     private Map<String, Object> card(DetectionSet set, List<DetectionSample> train, List<String> done,
@@ -209,6 +227,8 @@ public final class DetectorTrainer {
         o.put("lr", options.lr());
         o.put("seed", options.seed());
         o.put("min_size", options.minSize());
+        o.put("crops_per_face", options.perFace());
+        o.put("negatives_per_positive", options.negativesPerPositive());
         c.put("options", o);
         c.put("metrics", metrics);
         c.put("created", java.time.OffsetDateTime.now().withNano(0).toString());
@@ -270,7 +290,7 @@ public final class DetectorTrainer {
                 params.add(p);
             }
         }
-        CropMiner.Options mining = CropMiner.Options.standard(options.minSize());
+        CropMiner.Options mining = options.mining();
         Map<String, Object> last = new LinkedHashMap<>();
         try (NDManager stateManager = nets.manager().newSubManager()) {
             AdamW adam = new AdamW(stateManager, 0.9, 0.999, 1e-8, 0.0);
