@@ -21,8 +21,9 @@ import java.util.Locale;
  *       never to trim them and to grow them in large steps, so freed tensors are reused. This
  *       reaches blocks below 64 MB only: the JVM's threads run on glibc's per-thread arenas, whose
  *       heaps are at most 64 MB, and a larger block there is always {@code mmap}ed (glibc 2.36).
- *       (A process-wide arena limit would move them to the main heap, but glibc reads it only
- *       before the JVM has started its threads.)</li>
+ *       An arena limit ({@code M_ARENA_MAX} 1) is not set: glibc applies it only to threads started
+ *       later and only while the JVM has made at most 8 arenas, and with it the step time was no
+ *       different within this machine's noise (docs/performance.md).</li>
  *   <li>libtorch is told to back its blocks of 2 MB and more with transparent huge pages
  *       ({@code THP_MEM_ALLOC_ENABLE=1}, which c10 reads at its first allocation, set here with
  *       {@code setenv} unless the user set it), so those remaining fresh blocks cost one page
@@ -37,7 +38,6 @@ public final class NativeHeap {
     private static final int M_TRIM_THRESHOLD = -1;
     private static final int M_TOP_PAD = -2;
     private static final int M_MMAP_MAX = -4;
-    private static final int M_ARENA_MAX = -8;
     /** The heap grows in steps of this size (address space; pages are touched only when used). */
     private static final int TOP_PAD = 256 << 20;
 
@@ -94,7 +94,6 @@ public final class NativeHeap {
             boolean ok = set(mallopt, M_MMAP_MAX, 0);
             ok &= set(mallopt, M_TRIM_THRESHOLD, Integer.MAX_VALUE);
             ok &= set(mallopt, M_TOP_PAD, TOP_PAD);
-            ok &= set(mallopt, M_ARENA_MAX, 1);
             return ok;
         } catch (RuntimeException | LinkageError e) {
             // No JNA native support or no such symbol: glibc's defaults stay, which only costs speed.
