@@ -255,7 +255,8 @@ public final class DetectorTrainer {
         try (faceattr.detect.RfemtcDetector d = faceattr.detect.RfemtcDetector.create(s)) {
             for (int i = 0; i < train.size(); i++) {
                 DetectionSample sample = train.get(i);
-                progress.report(0, stage + ": candidates of the earlier stages, image " + (i + 1) + "/" + train.size());
+                progress.report(options.stages().indexOf(stage) / (double) options.stages().size(), stage
+                        + ": candidates of the earlier stages, image " + (i + 1) + "/" + train.size());
                 progress.checkCancelled();
                 try {
                     List<Box> boxes = d.proposals(ImageFiles.read(sample.image()), before);
