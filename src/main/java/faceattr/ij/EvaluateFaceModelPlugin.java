@@ -44,6 +44,8 @@ public final class EvaluateFaceModelPlugin implements PlugIn {
         gd.addDirectoryField("Out (report folder):", macro ? "" : Prefs.get(PREFS + KEY_OUT, ""), 40);
         gd.addStringField("Device (auto, cpu, gpu or gpu:N):", macro ? DeviceChoice.DEFAULT.key()
                 : Prefs.get(PREFS + DetectFacesPlugin.KEY_DEVICE, DeviceChoice.DEFAULT.key()), 8);
+        gd.addDirectoryField("Detector (cuts unaligned crops; empty: the pretrained cascade):", macro ? ""
+                : Prefs.get(PREFS + DetectFacesPlugin.KEY_DETECTOR, ""), 30);
         gd.showDialog();
         if (gd.wasCanceled()) {
             return;
@@ -52,11 +54,13 @@ public final class EvaluateFaceModelPlugin implements PlugIn {
         String data = gd.getNextString().trim();
         String out = gd.getNextString().trim();
         String deviceKey = gd.getNextString().trim();
+        String detectorKey = gd.getNextString().trim();
         if (!macro) {
             Prefs.set(PREFS + KEY_MODEL, model);
             Prefs.set(PREFS + KEY_DATA, data);
             Prefs.set(PREFS + KEY_OUT, out);
             Prefs.set(PREFS + DetectFacesPlugin.KEY_DEVICE, deviceKey);
+            Prefs.set(PREFS + DetectFacesPlugin.KEY_DETECTOR, detectorKey);
         }
         List<String> specs = TrainingRun.split(data);
         if (model.isEmpty() || specs.isEmpty() || out.isEmpty()) {
@@ -79,7 +83,9 @@ public final class EvaluateFaceModelPlugin implements PlugIn {
                 IJ.log(COMMAND + ": " + device.notice());
             }
             Evaluator.Report r = Evaluator.run(Path.of(model), specs, split, false, Path.of(out),
-                    progress, line -> IJ.log(COMMAND + ": " + line), device.gpu());
+                    progress, line -> IJ.log(COMMAND + ": " + line), device.gpu(), faceattr.detect.DetectorSettings
+                    .builder().optDetector(new faceattr.detect.DetectorStore(AnalyzeFacesPlugin.store())
+                    .resolve(detectorKey)).build());
             IJ.log(COMMAND + ": " + r.overall());
             progress.done(String.format(Locale.ROOT, "%.0f faces; report in %s", r.overall().get("n"),
                     Path.of(out).resolve("report.md")));

@@ -52,6 +52,8 @@ public final class TrainFaceModelPlugin implements PlugIn {
         gd.addDirectoryField("Init (fine-tune from a model folder; empty: from scratch):", "", 40);
         gd.addStringField("Device (auto, cpu, gpu or gpu:N):", macro ? faceattr.engine.DeviceChoice.DEFAULT.key()
                 : Prefs.get(PREFS + DetectFacesPlugin.KEY_DEVICE, faceattr.engine.DeviceChoice.DEFAULT.key()), 8);
+        gd.addDirectoryField("Detector (cuts unaligned crops; empty: the pretrained cascade):", macro ? ""
+                : Prefs.get(PREFS + DetectFacesPlugin.KEY_DETECTOR, ""), 30);
         gd.addMessage("KIND is utkface, fairface, rafdb or faceattr (an export of Export Face Dataset).");
         gd.showDialog();
         if (gd.wasCanceled()) {
@@ -64,10 +66,12 @@ public final class TrainFaceModelPlugin implements PlugIn {
         boolean resume = gd.getNextBoolean();
         String init = gd.getNextString().trim();
         String deviceKey = gd.getNextString();
+        String detectorKey = gd.getNextString().trim();
         if (!macro) {
             Prefs.set(PREFS + KEY_DATA, data);
             Prefs.set(PREFS + KEY_OUT, out);
             Prefs.set(PREFS + DetectFacesPlugin.KEY_DEVICE, deviceKey.trim());
+            Prefs.set(PREFS + DetectFacesPlugin.KEY_DETECTOR, detectorKey);
         }
         List<String> specs = TrainingRun.split(data);
         if (specs.isEmpty() || out.isEmpty() || gd.invalidNumber()) {
@@ -94,7 +98,9 @@ public final class TrainFaceModelPlugin implements PlugIn {
                 IJ.log(COMMAND + ": " + device.notice());
             }
             FaceTrainer.Result r = TrainingRun.run(specs, o, Splits.Options.DEFAULT, model, resume, progress,
-                    line -> IJ.log(COMMAND + ": " + line), device.gpu());
+                    line -> IJ.log(COMMAND + ": " + line), device.gpu(), faceattr.detect.DetectorSettings.builder()
+                    .optDetector(new faceattr.detect.DetectorStore(AnalyzeFacesPlugin.store()).resolve(detectorKey))
+                    .build());
             progress.done(String.format(Locale.ROOT, "%d epochs; best epoch %d; model in %s", r.epochsRun(),
                     r.bestEpoch(), r.modelDir()));
         } catch (CancelledException e) {
