@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 
 /**
  * {@code faceattr eval-detector --data wider:PATH --out REPORT_DIR}: WIDER-style average precision,
@@ -65,18 +64,14 @@ final class EvalDetectorCommand extends Subcommand {
     public Integer call() {
         PrintStream out = out();
         PrintStream err = err();
-        int colon = data.indexOf(':');
-        if (colon <= 0) {
-            throw new ParameterException(spec.commandLine(), "--data: give KIND:PATH, e.g. wider:/data/WIDER_FACE");
-        }
-        DetectionKind kind = Checks.usage(spec, () -> DetectionKind.of(data.substring(0, colon)));
+        DetectionKind.Source source = Checks.usage(spec, () -> DetectionKind.parse(data));
         Checks.check(spec, "--min-size", minSize, v -> v >= 0, "at least 0");
         DetectorSettings settings = Checks.usage(spec, () -> DetectorSettings.builder().optMinFace(minFace)
                 .optThreshold(threshold).optMaxSide(maxSide).optRfe(rfe).optDetector(detector.get()).build());
         DeviceChoice where = device.inference(engine.get(), err);
         CliProgress progress = new CliProgress(err);
         try {
-            DetectionSet set = kind.load(Path.of(data.substring(colon + 1)), minSize);
+            DetectionSet set = source.load(minSize);
             out.println(set.report().summary());
             progress.item("eval-detector");
             DetectorEvaluator.Report r = DetectorEvaluator.run(set, all, settings, engine.get(),

@@ -7,7 +7,6 @@ import faceattr.data.detection.DetectionSet;
 import faceattr.detect.train.DetectorTrainer;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -72,27 +71,22 @@ final class TrainDetectorCommand extends Subcommand {
     public Integer call() {
         PrintStream out = out();
         PrintStream err = err();
-        List<DetectionKind> kinds = new java.util.ArrayList<>();
+        List<DetectionKind.Source> sources = new java.util.ArrayList<>();
         for (String d : data) {
-            int colon = d.indexOf(':');
-            if (colon <= 0) {
-                throw new ParameterException(spec.commandLine(), "--data: give KIND:PATH, e.g. wider:/data/WIDER_FACE");
-            }
-            kinds.add(Checks.usage(spec, () -> DetectionKind.of(d.substring(0, colon))));
+            sources.add(Checks.usage(spec, () -> DetectionKind.parse(d)));
         }
         if (!train.equals("rfe") && !train.equals("all")) {
             throw new ParameterException(spec.commandLine(), "--train must be rfe or all, was " + train);
         }
-        List<String> stageList = Arrays.stream(stages.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        List<String> stageList = DetectorTrainer.Options.stages(stages);
         DetectorTrainer.Options o = Checks.usage(spec, () -> new DetectorTrainer.Options(stageList, epochs, batch, lr,
                 train.equals("all"), seed, minSize, perFace, negativesPerPositive));
         int gpu = device.training(err);
         CliProgress progress = new CliProgress(err);
         try {
             List<DetectionSet> sets = new java.util.ArrayList<>();
-            for (int i = 0; i < data.size(); i++) {
-                DetectionSet s = kinds.get(i).load(Path.of(data.get(i).substring(data.get(i).indexOf(':') + 1)),
-                        minSize);
+            for (DetectionKind.Source source : sources) {
+                DetectionSet s = source.load(minSize);
                 out.println(s.report().summary());
                 sets.add(s);
             }

@@ -13,8 +13,6 @@ import ij.Prefs;
 import ij.gui.GenericDialog;
 import ij.plugin.PlugIn;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.List;
 
 /**
  * Plugins &gt; Face Attributes &gt; Train Face Detector: fine-tunes the cascade on a WIDER-format
@@ -75,19 +73,18 @@ public final class TrainFaceDetectorPlugin implements PlugIn {
             Prefs.set(PREFS + KEY_OUT, out);
             Prefs.set(PREFS + DetectFacesPlugin.KEY_DEVICE, deviceKey);
         }
-        int colon = data.indexOf(':');
-        if (colon <= 0 || out.isEmpty() || gd.invalidNumber()) {
+        if (data.isEmpty() || out.isEmpty() || gd.invalidNumber()) {
             DetectFacesPlugin.error(COMMAND, "give " + KEY_DATA + " (wider:PATH), " + KEY_OUT + " and numbers for "
                     + KEY_EPOCHS + " and " + KEY_BATCH);
             return;
         }
-        DetectionKind kind;
+        DetectionKind.Source source;
         DetectorTrainer.Options o;
         DeviceChoice device;
         try {
-            kind = DetectionKind.of(data.substring(0, colon));
-            List<String> list = Arrays.stream(stages.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-            o = new DetectorTrainer.Options(list, epochs, batch, d.lr(), all, d.seed(), d.minSize());
+            source = DetectionKind.parse(data);
+            o = new DetectorTrainer.Options(DetectorTrainer.Options.stages(stages), epochs, batch, d.lr(), all, d.seed(),
+                    d.minSize());
             device = DeviceChoice.parse(deviceKey);
         } catch (IllegalArgumentException e) {
             DetectFacesPlugin.error(COMMAND, e.getMessage());
@@ -99,7 +96,7 @@ public final class TrainFaceDetectorPlugin implements PlugIn {
             if (r.notice() != null) {
                 IJ.log(COMMAND + ": " + r.notice());
             }
-            DetectionSet set = kind.load(Path.of(data.substring(colon + 1)), d.minSize());
+            DetectionSet set = source.load(d.minSize());
             IJ.log(COMMAND + ": " + set.report().summary());
             DetectorTrainer.Result result = new DetectorTrainer(o).run(set, Path.of(out), resume, progress,
                     line -> IJ.log(COMMAND + ": " + line), r.gpu());

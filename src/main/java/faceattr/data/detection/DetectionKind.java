@@ -59,6 +59,36 @@ public enum DetectionKind {
     }
 
     /**
+     * An annotated set as {@code --data KIND:PATH} names it.
+     *
+     * @param kind its format
+     * @param path its folder
+     */
+    public record Source(DetectionKind kind, Path path) {
+        /**
+         * @param minSize faces whose shorter side is below this many pixels are ignored regions
+         * @return the set ({@link DetectionKind#load})
+         * @throws FaceAttrException as {@link DetectionKind#load}
+         */
+        public DetectionSet load(double minSize) throws FaceAttrException {
+            return kind.load(path, minSize);
+        }
+    }
+
+    /**
+     * @param spec {@code KIND:PATH}, e.g. {@code wider:/data/WIDER_FACE}
+     * @return the kind and folder
+     * @throws IllegalArgumentException when it has no kind or an unknown one, saying what to give
+     */
+    public static Source parse(String spec) {
+        int colon = spec.indexOf(':');
+        if (colon <= 0 || colon == spec.length() - 1) {
+            throw new IllegalArgumentException("give KIND:PATH, e.g. wider:/data/WIDER_FACE, not '" + spec + "'");
+        }
+        return new Source(of(spec.substring(0, colon)), Path.of(spec.substring(colon + 1)));
+    }
+
+    /**
      * Reads the set's annotations; images are decoded later.
      *
      * @param root the set's folder

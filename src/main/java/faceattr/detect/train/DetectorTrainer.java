@@ -90,6 +90,14 @@ public final class DetectorTrainer {
                     s.minNegatives(), s.perHardNegative(), minSize);
         }
 
+        /**
+         * @param list stage names separated by commas, e.g. {@code pnet,rnet}
+         * @return the names, trimmed, empty entries left out (the constructor checks them)
+         */
+        public static List<String> stages(String list) {
+            return java.util.Arrays.stream(list.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        }
+
         /** The defaults: every stage, 3 epochs, batch 64, lr 1e-3, blocks and heads, seed 42, 12 px. */
         public static Options defaults() {
             return new Options(faceattr.detect.DetectorFolder.STAGES, 3, 64, 1e-3, false, 42, 12);

@@ -105,5 +105,11 @@ class WiderFaceFormatTest {
                 && e.getMessage().contains("WIDER_train/images/"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> DetectionKind.of("fddb"));
         assertEquals(DetectionKind.WIDER, DetectionKind.of("WIDER"));
+        assertEquals(new DetectionKind.Source(DetectionKind.CELEBA, Path.of("/data/CelebA")),
+                DetectionKind.parse("celeba:/data/CelebA"));
+        IllegalArgumentException noKind = assertThrows(IllegalArgumentException.class,
+                () -> DetectionKind.parse("/data/WIDER"));
+        assertTrue(noKind.getMessage().contains("give KIND:PATH"), noKind.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> DetectionKind.parse("wider:"));
     }
 }
